@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Reflection;
+using ActiveLearning.Atomistics.Formats;
+
+namespace ActiveLearning.Orchestrator.Cli;
+
+/// <summary>The <c>al</c> command line: parses arguments, runs a command, maps outcomes to exit codes.</summary>
+public static class AlCli
+{
+    /// <summary>The product version (informational version of the assembly).</summary>
+    public static string Version =>
+        typeof(AlCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Runs <c>al</c> with the given arguments.</summary>
+    /// <returns>An exit code from <see cref="ExitCodes"/>.</returns>
+    public static async Task<int> RunAsync(
+        string[] args, TextWriter output, TextWriter error, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var context = new CliContext(output, error, time);
+        var root = BuildRootCommand(context);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var parseError in parsed.Errors)
+            {
+                await error.WriteLineAsync($"al: {parseError.Message}");
+            }
+
+            await error.WriteLineAsync("Run 'al --help' (or 'al COMMAND --help') for usage.");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(
+                new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false },
+                cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("al: stopped on request; nothing partial was left behind.");
+            return ExitCodes.Cancelled;
+        }
+        catch (StructureFormatException e)
+        {
+            await error.WriteLineAsync($"al: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            await error.WriteLineAsync($"al: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"al: {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static RootCommand BuildRootCommand(CliContext context)
+    {
+        var root = new RootCommand(
+            """
+            ActiveLearning: automated active learning of machine-learned interatomic potentials.
+
+            Runs the learning-on-the-fly loop (explore with MD, detect extrapolation, select, label with DFT or a teacher
+            potential, refit) and offers its single steps as commands. Exit codes: 0 ok, 1 failed, 2 bad input, 130 stopped.
+            """);
+        root.Add(ConvertCommand.Create(context));
+        return root;
+    }
+}
+
+/// <summary>What commands need from their host: output streams and the clock.</summary>
+/// <param name="Output">Standard output (results, <c>--json</c>).</param>
+/// <param name="Error">Standard error (progress, warnings, errors).</param>
+/// <param name="Time">The clock.</param>
+public sealed record CliContext(TextWriter Output, TextWriter Error, TimeProvider Time);

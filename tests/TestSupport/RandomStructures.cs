@@ -1,0 +1,90 @@
+using ActiveLearning.Atomistics;
+
+namespace ActiveLearning.TestSupport;
+
+/// <summary>Reproducible random structures for tests: skewed triclinic cells, several species, optional labels.</summary>
+public static class RandomStructures
+{
+    /// <summary>
+    /// A random triclinic cell: lengths in [minLength, maxLength] Å, angles in [minAngle, 180 − minAngle]°, randomly
+    /// rotated (so it is not in LAMMPS' standard orientation unless <paramref name="standardOrientation"/>).
+    /// </summary>
+    public static Cell TriclinicCell(Random random, double minLength = 3, double maxLength = 9, double minAngle = 50, bool standardOrientation = false)
+    {
+        while (true)
+        {
+            double Length() => minLength + (random.NextDouble() * (maxLength - minLength));
+            double Angle() => minAngle + (random.NextDouble() * (180 - (2 * minAngle)));
+            try
+            {
+                var cell = Cell.FromParameters(Length(), Length(), Length(), Angle(), Angle(), Angle());
+                if (cell.Volume < 0.2 * cell.Lengths.X * cell.Lengths.Y * cell.Lengths.Z)
+                {
+                    continue;
+                }
+
+                return standardOrientation ? cell : new Cell(cell.Matrix * RandomRotation(random).Transpose());
+            }
+            catch (ArgumentException)
+            {
+                // The three angles did not close a cell; draw again.
+            }
+        }
+    }
+
+    /// <summary>A random proper rotation matrix.</summary>
+    public static Mat3 RandomRotation(Random random)
+    {
+        // Random unit quaternion.
+        double u1 = random.NextDouble(), u2 = random.NextDouble(), u3 = random.NextDouble();
+        double a = Math.Sqrt(1 - u1) * Math.Sin(2 * Math.PI * u2), b = Math.Sqrt(1 - u1) * Math.Cos(2 * Math.PI * u2);
+        double c = Math.Sqrt(u1) * Math.Sin(2 * Math.PI * u3), d = Math.Sqrt(u1) * Math.Cos(2 * Math.PI * u3);
+        return new Mat3(
+            1 - (2 * ((c * c) + (d * d))), 2 * ((b * c) - (a * d)), 2 * ((b * d) + (a * c)),
+            2 * ((b * c) + (a * d)), 1 - (2 * ((b * b) + (d * d))), 2 * ((c * d) - (a * b)),
+            2 * ((b * d) - (a * c)), 2 * ((c * d) + (a * b)), 1 - (2 * ((b * b) + (c * c))));
+    }
+
+    /// <summary>
+    /// A periodic structure with <paramref name="atoms"/> atoms of the given species at random fractional positions in a
+    /// random triclinic cell, with reference and calculated labels when asked.
+    /// </summary>
+    public static Structure Periodic(
+        Random random, int atoms, int[] species, bool withLabels = true, bool standardOrientation = false, Cell? cell = null)
+    {
+        cell ??= TriclinicCell(random, standardOrientation: standardOrientation);
+        var numbers = new int[atoms];
+        var positions = new Vec3[atoms];
+        for (var i = 0; i < atoms; i++)
+        {
+            numbers[i] = species[random.Next(species.Length)];
+            positions[i] = cell.ToCartesian(new Vec3(random.NextDouble(), random.NextDouble(), random.NextDouble()));
+        }
+
+        var structure = new Structure(cell, Pbc.All, numbers, positions);
+        if (withLabels)
+        {
+            structure.Reference = RandomLabels(random, atoms);
+            structure.Calculated = RandomLabels(random, atoms);
+        }
+
+        return structure;
+    }
+
+    /// <summary>Random energy (eV), forces (eV/Å) and symmetric stress (eV/Å³) of full double precision.</summary>
+    public static LabelSet RandomLabels(Random random, int atoms)
+    {
+        var forces = new Vec3[atoms];
+        for (var i = 0; i < atoms; i++)
+        {
+            forces[i] = new Vec3(Signed(random), Signed(random), Signed(random));
+        }
+
+        var stress = Mat3.FromVoigt(
+            0.01 * Signed(random), 0.01 * Signed(random), 0.01 * Signed(random),
+            0.01 * Signed(random), 0.01 * Signed(random), 0.01 * Signed(random));
+        return new LabelSet(-5 * atoms * (1 + random.NextDouble()), forces, stress);
+    }
+
+    private static double Signed(Random random) => (2 * random.NextDouble()) - 1;
+}
