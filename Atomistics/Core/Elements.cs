@@ -36,8 +36,8 @@ public static partial class Elements
     }
 
     /// <summary>
-    /// Looks a symbol up the way ASE does: case-insensitive in its first letter only (<c>si</c> and <c>Si</c> are silicon,
-    /// <c>SI</c> is not an element).
+    /// Looks a symbol up the way ASE's extended XYZ reader does: capitalised first (<c>si</c>, <c>SI</c> and <c>Si</c> are
+    /// all silicon).
     /// </summary>
     /// <returns><see langword="false"/> when the text is not an element symbol.</returns>
     public static bool TryParseSymbol(ReadOnlySpan<char> symbol, out int atomicNumber)
@@ -51,6 +51,11 @@ public static partial class Elements
         Span<char> normalised = stackalloc char[symbol.Length];
         symbol.CopyTo(normalised);
         normalised[0] = char.ToUpperInvariant(normalised[0]);
+        for (var i = 1; i < normalised.Length; i++)
+        {
+            normalised[i] = char.ToLowerInvariant(normalised[i]);
+        }
+
         return NumberBySymbol.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(normalised, out atomicNumber);
     }
 

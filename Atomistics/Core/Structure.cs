@@ -41,17 +41,51 @@ public sealed class Structure
             }
         }
 
-        Cell = cell;
-        Pbc = pbc;
+        CheckPeriodicVectors(cell, pbc);
+        this.cell = cell;
+        this.pbc = pbc;
         AtomicNumbers = atomicNumbers;
         Positions = positions;
     }
 
     /// <summary>The cell (Å).</summary>
-    public Cell Cell { get; set; }
+    /// <exception cref="ArgumentException">A periodic direction would get a zero lattice vector.</exception>
+    public Cell Cell
+    {
+        get => cell;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            CheckPeriodicVectors(value, pbc);
+            cell = value;
+        }
+    }
 
     /// <summary>Periodic directions.</summary>
-    public Pbc Pbc { get; set; }
+    /// <exception cref="ArgumentException">A periodic direction would have a zero lattice vector.</exception>
+    public Pbc Pbc
+    {
+        get => pbc;
+        set
+        {
+            CheckPeriodicVectors(cell, value);
+            pbc = value;
+        }
+    }
+
+    private Cell cell;
+    private Pbc pbc;
+
+    private static void CheckPeriodicVectors(Cell cell, Pbc pbc)
+    {
+        for (var axis = 0; axis < 3; axis++)
+        {
+            if (pbc[axis] && cell[axis].LengthSquared == 0)
+            {
+                throw new ArgumentException($"Lattice vector {"abc"[axis]} is zero but the structure is periodic along it.");
+            }
+        }
+    }
 
     /// <summary>Number of atoms.</summary>
     public int Count => Positions.Length;
