@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The one command that runs every test: installs the Debian packages the tests use, builds, runs `dotnet test` for the
+# whole solution and prints the totals. Exits non-zero on any failure or when a needed component cannot be installed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Packages the tests need, with a file each one provides (to tell whether it is installed).
+declare -A needed=(
+  [python3-ase]=/usr/lib/python3/dist-packages/ase/__init__.py
+)
+
+missing=()
+for package in "${!needed[@]}"; do
+  [ -e "${needed[$package]}" ] || missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: installing packages needs root (or install them yourself: apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+for package in "${!needed[@]}"; do
+  if [ ! -e "${needed[$package]}" ]; then
+    echo "test.sh: $package is still missing after installation" >&2
+    exit 1
+  fi
+done
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build ActiveLearning.sln -c Release -nologo -clp:ErrorsOnly
+results=$(mktemp -d)
+status=0
+dotnet test ActiveLearning.sln -c Release --no-build --nologo \
+  --logger "trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true || status=$?
+
+# One closing line with the totals over all test assemblies.
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+rm -rf "$results"
+echo "Total: $passed passed, $failed failed, $skipped skipped"
+if [ "$skipped" -gt 0 ]; then
+  echo "test.sh: $skipped test(s) were skipped; every test must run" >&2
+  status=1
+fi
+exit $status
