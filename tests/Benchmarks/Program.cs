@@ -1,0 +1,15 @@
+using ActiveLearning.Benchmarks;
+
+// Side-by-side measurements against the peer tools, one scenario per argument; see docs/benchmarks.md.
+var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ordinal)
+{
+    ["extxyz-1m"] = ExtendedXyzMillionAtoms.RunAsync,
+};
+
+if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
+{
+    Console.Error.WriteLine($"usage: dotnet run -c Release --project tests/Benchmarks -- SCENARIO [options]\nscenarios: {string.Join(", ", scenarios.Keys)}");
+    return 2;
+}
+
+return await scenario(args[1..]);
