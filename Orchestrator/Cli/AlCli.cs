@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Reflection;
 using ActiveLearning.Atomistics.Formats;
 
@@ -68,7 +69,26 @@ public static class AlCli
             potential, refit) and offers its single steps as commands. Exit codes: 0 ok, 1 failed, 2 bad input, 130 stopped.
             """);
         root.Add(ConvertCommand.Create(context));
+
+        // The built-in action reports the entry assembly's version, which is the test host when al runs in-process.
+        foreach (var option in root.Options)
+        {
+            if (option is VersionOption version)
+            {
+                version.Action = new PrintVersionAction();
+            }
+        }
+
         return root;
+    }
+
+    private sealed class PrintVersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version);
+            return ExitCodes.Ok;
+        }
     }
 }
 
