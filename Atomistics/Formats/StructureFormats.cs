@@ -6,6 +6,7 @@ public static class StructureFormats
     // The built-in formats, in the order help texts list them.
     private static readonly List<StructureFormat> Registered =
     [
+        new Vasp.PoscarFormat(),
     ];
 
     /// <summary>All known formats.</summary>
