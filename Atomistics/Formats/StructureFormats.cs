@@ -7,6 +7,7 @@ public static class StructureFormats
     private static readonly List<StructureFormat> Registered =
     [
         new Vasp.PoscarFormat(),
+        new Mlip.MlipCfgFormat(),
     ];
 
     /// <summary>All known formats.</summary>
