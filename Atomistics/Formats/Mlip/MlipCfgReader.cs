@@ -77,22 +77,8 @@ internal sealed class MlipCfgReader(LineReader reader, FormatOptions options)
     private readonly record struct Column(ColumnRole Role, int Index);
 
     /// <summary>The AtomData section: raw coordinates (Cartesian or fractional) and types, mapped at the frame's end.</summary>
-    private sealed class AtomTable(long headerLine, bool direct, int[] types, Vec3[] coordinates, Vec3[]? forces, string[] extraNames, double[][] extras)
-    {
-        public long HeaderLine { get; } = headerLine;
-
-        public bool Direct { get; } = direct;
-
-        public int[] Types { get; } = types;
-
-        public Vec3[] Coordinates { get; } = coordinates;
-
-        public Vec3[]? Forces { get; } = forces;
-
-        public string[] ExtraNames { get; } = extraNames;
-
-        public double[][] Extras { get; } = extras;
-    }
+    private sealed record AtomTable(
+        long HeaderLine, bool Direct, int[] Types, Vec3[] Coordinates, Vec3[]? Forces, string[] ExtraNames, double[][] Extras);
 
     private Structure ReadFrame()
     {
