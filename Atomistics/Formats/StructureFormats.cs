@@ -7,6 +7,8 @@ public static class StructureFormats
     private static readonly List<StructureFormat> Registered =
     [
         new ExtendedXyz.ExtendedXyzFormat(),
+        new Vasp.PoscarFormat(),
+        new Mlip.MlipCfgFormat(),
     ];
 
     /// <summary>All known formats.</summary>
