@@ -26,14 +26,11 @@ public sealed partial class NeighbourList
     private int[] binnedAtoms = [];
     private Vec3[] binnedPositions = [];
 
-    private void Search(SearchBasis basis, ReadOnlySpan<Vec3> positions)
+    // Wraps the atoms into the cell and sorts them into bins. Touches only the workspace, so a position it rejects leaves
+    // the list as it was.
+    private BinGrid BinAtoms(SearchBasis basis, ReadOnlySpan<Vec3> positions)
     {
         var atomCount = positions.Length;
-        if (atomCount == 0)
-        {
-            return;
-        }
-
         EnsureAtomWorkspace(atomCount);
         var pbc = basis.Pbc;
         var screening = Cutoff * (1 + ScreeningSlack);
@@ -77,11 +74,17 @@ public sealed partial class NeighbourList
         var gridA = AxisBins.Create(0, pbc.A, (int)idealBins[0], low[0], high[0], spacings.X, screening);
         var gridB = AxisBins.Create(1, pbc.B, (int)idealBins[1], low[1], high[1], spacings.Y, screening);
         var gridC = AxisBins.Create(2, pbc.C, (int)idealBins[2], low[2], high[2], spacings.Z, screening);
-        var countA = gridA.Count;
+        SortIntoBins(basis, gridA, gridB, gridC, atomCount);
+        return new BinGrid(gridA, gridB, gridC);
+    }
+
+    private void FindPairs(SearchBasis basis, BinGrid grid, ReadOnlySpan<Vec3> positions)
+    {
+        var atomCount = positions.Length;
+        var screening = Cutoff * (1 + ScreeningSlack);
+        var (gridA, gridB, gridC) = grid;
         var countB = gridB.Count;
         var countC = gridC.Count;
-        SortIntoBins(basis, gridA, gridB, gridC, atomCount);
-
         var reachA = gridA.Reach;
         var reachB = gridB.Reach;
         var reachC = gridC.Reach;
@@ -89,6 +92,13 @@ public sealed partial class NeighbourList
         var rowB = basis.Matrix.Row(1);
         var rowC = basis.Matrix.Row(2);
         var screeningSquared = screening * screening;
+        var matrix = basis.Matrix;
+        // Locals, not fields: appending a pair is a call, after which the JIT would reload every field.
+        var starts = binStart;
+        var atomsInBins = binnedAtoms;
+        var positionsInBins = binnedPositions;
+        var centres = wrappedPositions;
+        var wraps = wrapShifts;
         long candidates = 0;
         for (var i = 0; i < atomCount; i++)
         {
@@ -96,8 +106,8 @@ public sealed partial class NeighbourList
             var binA = bin / (countB * countC);
             var binB = bin / countC % countB;
             var binC = bin % countC;
-            var centre = wrappedPositions[i];
-            var centreShift = wrapShifts[i];
+            var centre = centres[i];
+            var centreShift = wraps[i];
             for (var stepA = -reachA; stepA <= reachA; stepA++)
             {
                 if (!gridA.TryStep(binA, stepA, out var targetA, out var imageA))
@@ -124,28 +134,28 @@ public sealed partial class NeighbourList
 
                         var fromCentre = translationAB + (imageC * rowC) - centre;
                         var isHomeImage = imageA == 0 && imageB == 0 && imageC == 0;
-                        var first = binStart[rowStart + targetC];
-                        var end = binStart[rowStart + targetC + 1];
+                        var first = starts[rowStart + targetC];
+                        var end = starts[rowStart + targetC + 1];
                         candidates += end - first;
                         for (var slot = first; slot < end; slot++)
                         {
-                            var delta = binnedPositions[slot] + fromCentre;
+                            var delta = positionsInBins[slot] + fromCentre;
                             if (delta.LengthSquared >= screeningSquared)
                             {
                                 continue;
                             }
 
-                            var j = binnedAtoms[slot];
+                            var j = atomsInBins[slot];
                             if (j == i && isHomeImage)
                             {
                                 continue;
                             }
 
                             // Undo the wrapping of both atoms so the shift applies to the positions as given.
-                            var wrapJ = wrapShifts[j];
+                            var wrapJ = wraps[j];
                             var shift = new ImageShift(
                                 imageA + centreShift.A - wrapJ.A, imageB + centreShift.B - wrapJ.B, imageC + centreShift.C - wrapJ.C);
-                            var vector = positions[j] + (new Vec3(shift.A, shift.B, shift.C) * basis.Matrix) - positions[i];
+                            var vector = positions[j] + (new Vec3(shift.A, shift.B, shift.C) * matrix) - positions[i];
                             var distance = vector.Length;
                             if (distance < Cutoff)
                             {
@@ -250,6 +260,8 @@ public sealed partial class NeighbourList
         binnedAtoms = new int[atomCount];
         binnedPositions = new Vec3[atomCount];
     }
+
+    private readonly record struct BinGrid(AxisBins A, AxisBins B, AxisBins C);
 
     /// <summary>The bins along one axis of the search basis.</summary>
     private readonly struct AxisBins

@@ -17,8 +17,9 @@ namespace ActiveLearning.Atomistics.Neighbours;
 /// The pairs are stored in compressed rows: the pairs of atom i are <c>[Offsets[i], Offsets[i + 1])</c> of
 /// <see cref="Neighbours"/>, <see cref="Shifts"/>, <see cref="Vectors"/> and <see cref="Distances"/>, in no particular but
 /// deterministic order. <see cref="Rebuild(ReadOnlySpan{Vec3})"/> recomputes the list in place for new positions (an MD step)
-/// and allocates only when the list outgrows its storage. Spans handed out are valid until the next rebuild. An instance is
-/// not thread-safe while it is being rebuilt; concurrent reads are safe.
+/// and allocates only when the list outgrows its storage. Spans handed out are valid until the next rebuild. A rebuild that
+/// rejects its arguments leaves the list as it was. An instance is not thread-safe while it is being rebuilt; concurrent
+/// reads are safe.
 /// </para>
 /// </remarks>
 public sealed partial class NeighbourList
@@ -172,8 +173,9 @@ public sealed partial class NeighbourList
     {
         ArgumentNullException.ThrowIfNull(cell);
         var basis = SearchBasis.For(cell, pbc);
+        var grid = BinAtoms(basis, positions);
 
-        // The list is left empty, not half-built, if the search fails (e.g. too many pairs).
+        // Past the argument checks only running out of pair storage can fail; the list is then left empty, not half-built.
         Cell = cell;
         Pbc = pbc;
         AtomCount = 0;
@@ -185,7 +187,7 @@ public sealed partial class NeighbourList
         }
 
         offsets[0] = 0;
-        Search(basis, positions);
+        FindPairs(basis, grid, positions);
         AtomCount = positions.Length;
     }
 
