@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
+using ActiveLearning.Atomistics;
 using ActiveLearning.Atomistics.Neighbours;
 using ActiveLearning.TestSupport;
 
-namespace ActiveLearning.Atomistics.Tests.Neighbours;
+namespace ActiveLearning.Integration.Tests.Neighbours;
 
 /// <summary>The neighbour list against ASE's <c>neighbor_list('ijSD')</c>, the convention it promises to follow.</summary>
 public sealed class NeighbourListAseTests

@@ -1,17 +1,19 @@
+using Xunit;
 using System.Globalization;
 using System.Text;
+using ActiveLearning.Atomistics;
 using ActiveLearning.Atomistics.Neighbours;
 
-namespace ActiveLearning.Atomistics.Tests.Neighbours;
+namespace ActiveLearning.TestSupport;
 
 /// <summary>A directed pair: atom <see cref="I"/> and the image of atom <see cref="J"/> translated by <see cref="Shift"/>.</summary>
-internal readonly record struct NeighbourPair(int I, int J, ImageShift Shift);
+public readonly record struct NeighbourPair(int I, int J, ImageShift Shift);
 
 /// <summary>
 /// The reference the neighbour list is judged by: every atom pair, every lattice shift that could possibly be within the
 /// cutoff, distance measured directly. O(N² · images), independent of the linked cells.
 /// </summary>
-internal static class BruteForceNeighbours
+public static class BruteForceNeighbours
 {
     /// <summary>
     /// All (i, j, shift) with |positions[j] + shift·cell − positions[i]| &lt; cutoff, except i with itself unshifted, and their
