@@ -1,3 +1,5 @@
+using ActiveLearning.Atomistics.Formats.Lammps;
+
 namespace ActiveLearning.Atomistics.Formats;
 
 /// <summary>The formats the product reads and writes, and guessing a format from a file name.</summary>
@@ -6,6 +8,7 @@ public static class StructureFormats
     // The built-in formats, in the order help texts list them.
     private static readonly List<StructureFormat> Registered =
     [
+        new LammpsDataFormat(),
     ];
 
     /// <summary>All known formats.</summary>
