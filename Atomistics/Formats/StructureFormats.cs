@@ -9,6 +9,7 @@ public static class StructureFormats
     private static readonly List<StructureFormat> Registered =
     [
         new LammpsDataFormat(),
+        new LammpsDumpFormat(),
     ];
 
     /// <summary>All known formats.</summary>
