@@ -19,8 +19,9 @@ namespace ActiveLearning.Atomistics.Formats.Lammps;
 /// </para>
 /// <para>
 /// Writing: atom style <c>atomic</c>. A cell that is not in LAMMPS' standard orientation is rotated into it together with
-/// positions and velocities (see <see cref="LammpsBox"/>); the box starts at 0; tilts are written as they are (LAMMPS
-/// versions before 2023 reject tilts beyond half the box length unless the input says <c>box tilt large</c>). Types are
+/// positions and velocities (see <see cref="LammpsBox"/>); the box starts at 0; tilts are written as they are, never
+/// reduced, so the cell round-trips (older LAMMPS versions reject a tilt beyond half the box length unless the input
+/// says <c>box tilt large</c>). Types are
 /// numbered by <see cref="FormatOptions.SpeciesMap"/> when given, else in order of first appearance; <c>Masses</c> gives
 /// each type's standard mass with its element as a comment. Positions are written with full precision and not wrapped, so
 /// no image flags are needed. Labels, info, per-atom arrays (charges included) and periodicity cannot be held and are not
