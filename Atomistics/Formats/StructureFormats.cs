@@ -9,6 +9,8 @@ public static class StructureFormats
         new ExtendedXyz.ExtendedXyzFormat(),
         new Vasp.PoscarFormat(),
         new Mlip.MlipCfgFormat(),
+        new Lammps.LammpsDataFormat(),
+        new Lammps.LammpsDumpFormat(),
     ];
 
     /// <summary>All known formats.</summary>
