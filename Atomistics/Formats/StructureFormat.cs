@@ -89,5 +89,38 @@ public abstract class StructureFormat
     public abstract IEnumerable<Structure> Read(LineReader reader, FormatOptions options);
 
     /// <summary>Creates a writer into <paramref name="writer"/>.</summary>
-    public abstract IStructureWriter CreateWriter(TextWriter writer, string destinationName, FormatOptions options);
+    /// <remarks>
+    /// For a format that holds one structure per file (<see cref="HoldsManyFrames"/> false) the writer throws
+    /// <see cref="StructureFormatException"/> on a second structure, naming the multi-frame formats to use instead.
+    /// </remarks>
+    public IStructureWriter CreateWriter(TextWriter writer, string destinationName, FormatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(destinationName);
+        ArgumentNullException.ThrowIfNull(options);
+        var formatWriter = CreateFormatWriter(writer, destinationName, options);
+        return HoldsManyFrames ? formatWriter : new SingleStructureWriter(formatWriter, Name, destinationName);
+    }
+
+    /// <summary>Creates the format's own writer; arguments are checked by <see cref="CreateWriter"/>.</summary>
+    protected abstract IStructureWriter CreateFormatWriter(TextWriter writer, string destinationName, FormatOptions options);
+
+    private sealed class SingleStructureWriter(IStructureWriter inner, string format, string destinationName) : IStructureWriter
+    {
+        private bool written;
+
+        public void Write(Structure structure)
+        {
+            if (written)
+            {
+                var multiFrame = string.Join(", ", StructureFormats.All.Where(f => f.HoldsManyFrames).Select(f => f.Name));
+                throw new StructureFormatException(destinationName, 0,
+                    $"a {format} file holds one structure, but a second one was given; write several structures to a " +
+                    $"multi-frame format ({multiFrame}) or to one file each");
+            }
+
+            inner.Write(structure);
+            written = true;
+        }
+    }
 }

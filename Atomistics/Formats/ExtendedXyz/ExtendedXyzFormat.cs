@@ -41,7 +41,7 @@ public sealed class ExtendedXyzFormat : StructureFormat
     }
 
     /// <inheritdoc/>
-    public override IStructureWriter CreateWriter(TextWriter writer, string destinationName, FormatOptions options) =>
+    protected override IStructureWriter CreateFormatWriter(TextWriter writer, string destinationName, FormatOptions options) =>
         new ExtendedXyzWriter(writer, destinationName);
 
     /// <summary>Names of the info keys that the format maps to typed fields and that free-form info therefore may not use.</summary>

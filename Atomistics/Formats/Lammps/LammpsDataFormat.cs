@@ -72,7 +72,7 @@ public sealed class LammpsDataFormat : StructureFormat
     /// Its <see cref="IStructureWriter.Write"/> throws <see cref="StructureFormatException"/> on a second structure, on a
     /// degenerate cell (LAMMPS needs a box) and on an element missing from <see cref="FormatOptions.SpeciesMap"/>.
     /// </remarks>
-    public override IStructureWriter CreateWriter(TextWriter writer, string destinationName, FormatOptions options)
+    protected override IStructureWriter CreateFormatWriter(TextWriter writer, string destinationName, FormatOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(options);
@@ -686,18 +686,9 @@ public sealed class LammpsDataFormat : StructureFormat
     /// <summary>Writes the one structure of a data file.</summary>
     private sealed class DataFileWriter(TextWriter text, string destinationName, FormatOptions options) : IStructureWriter
     {
-        private bool written;
-
         public void Write(Structure structure)
         {
             ArgumentNullException.ThrowIfNull(structure);
-            if (written)
-            {
-                throw new StructureFormatException(destinationName, 0,
-                    "a LAMMPS data file holds one structure, but a second one was given; write several structures to a " +
-                    "multi-frame format (lammps-dump, extxyz) or to one data file each");
-            }
-
             LammpsBox box;
             try
             {
@@ -715,7 +706,6 @@ public sealed class LammpsDataFormat : StructureFormat
                 types[i] = numbering.TypeOf(structure.AtomicNumbers[i], destinationName);
             }
 
-            written = true;
             text.Write(structure.Formula);
             text.Write(" (written by ActiveLearning; atom style atomic, units metal)\n\n");
             LammpsText.WriteInteger(text, structure.Count);

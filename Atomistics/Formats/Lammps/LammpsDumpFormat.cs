@@ -77,7 +77,7 @@ public sealed class LammpsDumpFormat : StructureFormat
     /// Its <see cref="IStructureWriter.Write"/> throws <see cref="StructureFormatException"/> for a degenerate cell and for an
     /// element missing from <see cref="FormatOptions.SpeciesMap"/>.
     /// </remarks>
-    public override IStructureWriter CreateWriter(TextWriter writer, string destinationName, FormatOptions options)
+    protected override IStructureWriter CreateFormatWriter(TextWriter writer, string destinationName, FormatOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(options);

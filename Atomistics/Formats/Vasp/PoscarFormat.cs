@@ -106,7 +106,7 @@ public sealed class PoscarFormat : StructureFormat
     }
 
     /// <inheritdoc/>
-    public override IStructureWriter CreateWriter(TextWriter writer, string destinationName, FormatOptions options)
+    protected override IStructureWriter CreateFormatWriter(TextWriter writer, string destinationName, FormatOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(destinationName);

@@ -3,18 +3,9 @@ namespace ActiveLearning.Atomistics.Formats.Vasp;
 /// <summary>Writes the one structure of a POSCAR in VASP 5 layout, as <see cref="PoscarFormat"/> describes.</summary>
 internal sealed class PoscarWriter(TextWriter writer, string destinationName) : IStructureWriter
 {
-    private bool written;
-
     public void Write(Structure structure)
     {
         ArgumentNullException.ThrowIfNull(structure);
-        if (written)
-        {
-            throw new StructureFormatException(destinationName, 0,
-                "a POSCAR holds one structure and a second one was given; write several structures to an extended XYZ file " +
-                "(.extxyz) or one POSCAR per structure");
-        }
-
         if (structure.Cell.IsDegenerate)
         {
             throw new StructureFormatException(destinationName, 0,
@@ -27,7 +18,6 @@ internal sealed class PoscarWriter(TextWriter writer, string destinationName) : 
         }
 
         var moveMask = FindMoveMask(structure);
-        written = true;
 
         writer.Write(Comment(structure));
         writer.WriteLine();

@@ -69,7 +69,7 @@ public class LammpsCliTests
         var result = await Al.RunAsync("convert", input, directory.File("out.data"), "--species-map", "Si,O");
 
         result.ExitCode.Should().Be(2);
-        result.StandardError.Should().Contain("a LAMMPS data file holds one structure");
+        result.StandardError.Should().Contain("a lammps-data file holds one structure");
         directory.FileNames().Should().Equal("md.dump");
     }
 

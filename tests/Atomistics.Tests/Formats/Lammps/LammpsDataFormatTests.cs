@@ -376,7 +376,7 @@ public class LammpsDataFormatTests
         missing.Should().Throw<StructureFormatException>().WithMessage("out.file: the species map (Si) has no type for element O*");
 
         var second = () => LammpsTestText.Write(Format, [structure, structure]);
-        second.Should().Throw<StructureFormatException>().WithMessage("out.file: a LAMMPS data file holds one structure*");
+        second.Should().Throw<StructureFormatException>().WithMessage("out.file: a lammps-data file holds one structure*");
 
         var molecule = new Structure(Cell.Empty, Pbc.None, [1], [Vec3.Zero]);
         var noBox = () => LammpsTestText.Write(Format, [molecule]);
