@@ -71,6 +71,90 @@ public static class RandomStructures
         return structure;
     }
 
+    /// <summary>
+    /// A periodic structure with atoms placed at random but no two (or an atom and its image) closer than
+    /// <paramref name="minSeparation"/> Å, as physical structures are; fails if the cell is too small to fit them.
+    /// </summary>
+    public static Structure Spread(Random random, Cell cell, int atoms, int[] species, double minSeparation)
+    {
+        if (ShortestTranslation(cell) < minSeparation)
+        {
+            throw new InvalidOperationException($"{cell} is too small: an atom would be within {minSeparation} Å of its own image.");
+        }
+
+        var positions = new List<Vec3>(atoms);
+        for (var attempt = 0; positions.Count < atoms; attempt++)
+        {
+            if (attempt > 100_000)
+            {
+                throw new InvalidOperationException($"Could not place {atoms} atoms {minSeparation} Å apart in {cell}.");
+            }
+
+            var candidate = cell.ToCartesian(new Vec3(random.NextDouble(), random.NextDouble(), random.NextDouble()));
+            var fits = true;
+            foreach (var placed in positions)
+            {
+                if (!Fits(cell, candidate, placed, minSeparation))
+                {
+                    fits = false;
+                    break;
+                }
+            }
+
+            if (fits)
+            {
+                positions.Add(candidate);
+            }
+        }
+
+        var numbers = new int[atoms];
+        for (var i = 0; i < atoms; i++)
+        {
+            numbers[i] = species[random.Next(species.Length)];
+        }
+
+        return new Structure(cell, Pbc.All, numbers, [.. positions]);
+    }
+
+    private static bool Fits(Cell cell, Vec3 a, Vec3 b, double minSeparation) =>
+        cell.MinimumImage(a - b, Pbc.All).Length >= minSeparation;
+
+    // An atom's own images are a lattice translation away: the shortest one must exceed the separation too.
+    private static double ShortestTranslation(Cell cell)
+    {
+        var shortest = double.MaxValue;
+        for (var i = -1; i <= 1; i++)
+        {
+            for (var j = -1; j <= 1; j++)
+            {
+                for (var k = -1; k <= 1; k++)
+                {
+                    if ((i, j, k) != (0, 0, 0))
+                    {
+                        shortest = Math.Min(shortest, cell.ToCartesian(new Vec3(i, j, k)).Length);
+                    }
+                }
+            }
+        }
+
+        return shortest;
+    }
+
+    /// <summary>Displaces every atom by a Gaussian of standard deviation <paramref name="sigma"/> Å per component.</summary>
+    public static Structure Rattled(Random random, Structure structure, double sigma)
+    {
+        var copy = structure.Clone();
+        for (var i = 0; i < copy.Count; i++)
+        {
+            copy.Positions[i] += new Vec3(Gaussian(random), Gaussian(random), Gaussian(random)) * sigma;
+        }
+
+        return copy;
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
     /// <summary>Random energy (eV), forces (eV/Å) and symmetric stress (eV/Å³) of full double precision.</summary>
     public static LabelSet RandomLabels(Random random, int atoms)
     {

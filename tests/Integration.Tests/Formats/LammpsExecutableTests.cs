@@ -11,8 +11,6 @@ namespace ActiveLearning.Integration.Tests.Formats;
 /// </summary>
 public class LammpsExecutableTests
 {
-    private const string Program = "lmp";
-
     private static readonly int[] Species = [14, 8, 1];
 
     [Fact]
@@ -43,7 +41,7 @@ public class LammpsExecutableTests
             """;
         await File.WriteAllTextAsync(directory.File("in.lmp"), input);
 
-        await RunLammpsAsync(directory.Path, "in.lmp");
+        await Lammps.RunAsync(directory.Path, "in.lmp");
 
         var expected = LammpsBox.ToStandardOrientation(structure);
         var dumped = StructureFiles.ReadAll(directory.File("out.dump")).Should().ContainSingle().Subject;
@@ -53,25 +51,5 @@ public class LammpsExecutableTests
         // write_data gives wrapped positions with image flags, masses without element names, and a Pair Coeffs section.
         var written = StructureFiles.ReadAll(directory.File("out.data")).Should().ContainSingle().Subject;
         StructureAssert.Equivalent(expected, written, 1e-10);
-    }
-
-    private static async Task RunLammpsAsync(string directory, string inputFile)
-    {
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Any(folder => File.Exists(Path.Combine(folder, Program)));
-        if (!onPath)
-        {
-            throw new InvalidOperationException($"'{Program}' is missing: install LAMMPS (apt-get install -y --no-install-recommends lammps).");
-        }
-
-        var result = await ExternalProcess.RunAsync(
-            Program, ["-in", inputFile, "-log", "log.lammps", "-screen", "none"], timeout: TimeSpan.FromMinutes(2), workingDirectory: directory);
-        if (result.ExitCode != 0)
-        {
-            var log = Path.Combine(directory, "log.lammps");
-            throw new InvalidOperationException(
-                $"LAMMPS failed with exit code {result.ExitCode}:\n{result.StandardError}\n{(File.Exists(log) ? await File.ReadAllTextAsync(log) : string.Empty)}");
-        }
     }
 }
