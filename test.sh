@@ -8,6 +8,7 @@ cd "$(dirname "$0")"
 declare -A needed=(
   [python3-ase]=/usr/lib/python3/dist-packages/ase/__init__.py
   [lammps]=/usr/bin/lmp
+  [lammps-data]=/usr/share/lammps/potentials/Si.sw
 )
 
 missing=()

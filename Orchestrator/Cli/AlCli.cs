@@ -42,7 +42,7 @@ public static class AlCli
             await error.WriteLineAsync("al: stopped on request; nothing partial was left behind.");
             return ExitCodes.Cancelled;
         }
-        catch (StructureFormatException e)
+        catch (Exception e) when (e is FormatException or BadInputException or Atomistics.Potentials.PotentialException)
         {
             await error.WriteLineAsync($"al: {e.Message}");
             return ExitCodes.BadInput;
@@ -69,6 +69,7 @@ public static class AlCli
             potential, refit) and offers its single steps as commands. Exit codes: 0 ok, 1 failed, 2 bad input, 130 stopped.
             """);
         root.Add(ConvertCommand.Create(context));
+        root.Add(EvalCommand.Create(context));
 
         // The built-in action reports the entry assembly's version, which is the test host when al runs in-process.
         foreach (var option in root.Options)

@@ -7,8 +7,6 @@ namespace ActiveLearning.Orchestrator.Cli;
 /// <summary><c>al convert IN OUT</c>: streams structures from one file format to another.</summary>
 internal static class ConvertCommand
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
-
     public static Command Create(CliContext context)
     {
         var input = new Argument<string>("input") { Description = "The file to read." };
@@ -65,7 +63,7 @@ internal static class ConvertCommand
                 throw new FileNotFoundException($"{inputPath}: no such file.");
             }
 
-            var progress = new Progress(context, ProgressInterval);
+            var progress = new ProgressReporter(context, "structures converted");
             var count = StructureFiles.Write(
                 outputPath, StructureFiles.Read(inputPath, from, options), to, options, progress.Report, cancellationToken);
             context.Error.WriteLine($"Wrote {count} structure{(count == 1 ? string.Empty : "s")} to {outputPath} ({to.Name}).");
@@ -97,22 +95,5 @@ internal static class ConvertCommand
         }
 
         return map;
-    }
-
-    /// <summary>Reports the running count on standard error at most every interval.</summary>
-    private sealed class Progress(CliContext context, TimeSpan interval)
-    {
-        private long lastReport = context.Time.GetTimestamp();
-
-        public void Report(long count)
-        {
-            if (context.Time.GetElapsedTime(lastReport) < interval)
-            {
-                return;
-            }
-
-            lastReport = context.Time.GetTimestamp();
-            context.Error.WriteLine($"  … {count} structures converted");
-        }
     }
 }

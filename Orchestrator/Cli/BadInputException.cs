@@ -1,0 +1,4 @@
+namespace ActiveLearning.Orchestrator.Cli;
+
+/// <summary>The user's input cannot be used (a bad option value, a structure a potential refuses); exit code 2 with the message.</summary>
+public sealed class BadInputException(string message, Exception? inner = null) : Exception(message, inner);
