@@ -16,6 +16,7 @@ public sealed class TersoffLammpsTests
         var path = Path.Combine(PotentialDirectory, "Si.tersoff");
         var potential = Tersoff.FromFile(path, ["Si"]);
         var structures = Structures(new Random(31), 5.432, Si, Si, [Si], minSeparation: 2.0);
+        structures.Should().HaveCount(20);
 
         await AssertAllMatchAsync(potential, structures, [Si], "pair_style tersoff", $"pair_coeff * * {path} Si");
     }
@@ -26,13 +27,32 @@ public sealed class TersoffLammpsTests
         var path = Path.Combine(PotentialDirectory, "SiC.tersoff");
         var potential = Tersoff.FromFile(path, ["Si", "C"]);
         var structures = Structures(new Random(32), 4.32, Si, C, [Si, C], minSeparation: 1.8);
+        structures.Should().HaveCount(20);
 
         await AssertAllMatchAsync(potential, structures, [Si, C], "pair_style tersoff", $"pair_coeff * * {path} Si C");
     }
 
+    [Fact]
+    public async Task Gallium_nitride_with_m_equal_to_one_and_a_named_silicon_variant_equal_lammps()
+    {
+        var random = new Random(33);
+        var galliumNitride = Path.Combine(PotentialDirectory, "GaN.tersoff");
+        var crystal = Zincblende.Conventional(4.5, 31, 7);
+        List<(string, Structure)> nitrides =
+        [
+            ("rattled conventional cell", RandomStructures.Rattled(random, crystal, 0.1)),
+            ("rattled strained primitive cell", RandomStructures.Rattled(random, Zincblende.Strained(random, Zincblende.Primitive(4.5, 31, 7), 0.03), 0.1)),
+            ("random triclinic", RandomStructures.Spread(random, RandomStructures.TriclinicCell(random, 6, 8, 60), 14, [31, 7], 1.8)),
+        ];
+        await AssertAllMatchAsync(Tersoff.FromFile(galliumNitride, ["Ga", "N"]), nitrides, [31, 7], "pair_style tersoff", $"pair_coeff * * {galliumNitride} Ga N");
+
+        var variants = Path.Combine(PotentialDirectory, "SiCGe.tersoff");
+        List<(string, Structure)> silicon = [("rattled conventional cell", RandomStructures.Rattled(random, Zincblende.Conventional(5.43, Si, Si), 0.1))];
+        await AssertAllMatchAsync(Tersoff.FromFile(variants, ["Si(D)"]), silicon, [Si], "pair_style tersoff", $"pair_coeff * * {variants} Si(D)");
+    }
+
     private static async Task AssertAllMatchAsync(Tersoff potential, List<(string Name, Structure Structure)> structures, int[] types, params string[] pairCommands)
     {
-        structures.Should().HaveCount(20);
         var ours = new Evaluation();
         foreach (var (name, structure) in structures)
         {
