@@ -9,7 +9,8 @@ namespace ActiveLearning.Atomistics.Potentials;
 /// <remarks>
 /// Specifications:
 /// <list type="bullet">
-/// <item><c>sw</c> or <c>stillinger-weber</c>: the built-in Stillinger–Weber silicon (no file needed).</item>
+/// <item><c>sw</c> or <c>stillinger-weber</c>: the built-in Stillinger–Weber silicon; <c>tersoff</c>: the built-in
+/// Tersoff (1988) silicon (no file needed).</item>
 /// <item><c>lj:ELEMENT:EPSILON:SIGMA:CUTOFF</c>: Lennard-Jones for one element, ε in eV, σ and cutoff in Å.</item>
 /// <item>A path or a bare file name of a LAMMPS parameter file, its kind told by the ending (<c>.sw</c>, …) or by a
 /// prefix <c>KIND:FILE</c>; bare names are searched in <see cref="SearchDirectories"/>.</item>
@@ -25,12 +26,14 @@ public static class PotentialLibrary
     private static readonly FileKind[] FileKinds =
     [
         new("sw", [".sw"], (path, elements) => StillingerWeber.FromFile(path, elements)),
+        new("tersoff", [".tersoff"], (path, elements) => Tersoff.FromFile(path, [.. elements.Select(Elements.Symbol)])),
     ];
 
     private static readonly Dictionary<string, Func<IPotential>> BuiltIn = new(StringComparer.OrdinalIgnoreCase)
     {
         ["sw"] = StillingerWeber.Silicon,
         ["stillinger-weber"] = StillingerWeber.Silicon,
+        ["tersoff"] = Tersoff.Silicon,
     };
 
     /// <summary>The directories searched for a potential file given by bare name: <see cref="PathVariable"/>, then Debian's LAMMPS potentials.</summary>
@@ -51,8 +54,9 @@ public static class PotentialLibrary
     /// <param name="elements">For parameter files: the elements to take from the file, as LAMMPS' <c>pair_coeff * * FILE Si C</c>.</param>
     /// <exception cref="ArgumentException">The specification is not understood or elements are missing for a file.</exception>
     /// <exception cref="FileNotFoundException">A named file is not found.</exception>
+    /// <param name="searchDirectories">Directories for bare file names; default <see cref="SearchDirectories"/>.</param>
     /// <exception cref="FormatException">A parameter file is malformed (the message names file and line).</exception>
-    public static IPotential Load(string specification, IReadOnlyList<int>? elements)
+    public static IPotential Load(string specification, IReadOnlyList<int>? elements, IReadOnlyList<string>? searchDirectories = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(specification);
         if (BuiltIn.TryGetValue(specification, out var builtIn))
@@ -74,7 +78,7 @@ public static class PotentialLibrary
             throw new ArgumentException($"Name the elements to take from {file} (as LAMMPS' pair_coeff does).", nameof(elements));
         }
 
-        return kind.Load(Locate(file), elements);
+        return kind.Load(Locate(file, searchDirectories ?? SearchDirectories), elements);
     }
 
     private static (FileKind? Kind, string File) SplitKind(string specification)
@@ -92,7 +96,7 @@ public static class PotentialLibrary
         return (null, specification);
     }
 
-    private static string Locate(string file)
+    private static string Locate(string file, IReadOnlyList<string> searchDirectories)
     {
         if (File.Exists(file))
         {
@@ -101,7 +105,7 @@ public static class PotentialLibrary
 
         if (Path.GetFileName(file) == file)
         {
-            foreach (var directory in SearchDirectories)
+            foreach (var directory in searchDirectories)
             {
                 var candidate = Path.Combine(directory, file);
                 if (File.Exists(candidate))
@@ -112,7 +116,7 @@ public static class PotentialLibrary
         }
 
         throw new FileNotFoundException(
-            $"Potential file '{file}' not found (searched the working directory and {string.Join(", ", SearchDirectories)}).", file);
+            $"Potential file '{file}' not found (searched the working directory and {string.Join(", ", searchDirectories)}).", file);
     }
 
     private static LennardJones LennardJonesFromText(string specification)

@@ -22,7 +22,6 @@ internal static class EvalCommand
                 "teacher use) or as calculated results (energy, forces, stress: what ASE shows as the calculator's).",
             DefaultValueFactory = _ => LabelChoice.Reference,
         };
-        labels.AcceptOnlyFromAmong(nameof(LabelChoice.Reference), nameof(LabelChoice.Calculated));
 
         var command = new Command(
             "eval",
@@ -48,7 +47,12 @@ internal static class EvalCommand
 
             var potential = PotentialOptions.Load(parse.GetValue(potentialOption)!, parse.GetValue(elementsOption), inputPath, from);
             var evaluation = new Evaluation(parse.GetValue(threadsOption));
-            var asReference = parse.GetValue(labels) == LabelChoice.Reference;
+            var asReference = parse.GetValue(labels) switch
+            {
+                LabelChoice.Reference => true,
+                LabelChoice.Calculated => false,
+                _ => throw new BadInputException("--labels must be reference or calculated for al eval."),
+            };
             var progress = new ProgressReporter(context, "structures evaluated");
             var index = 0;
             IEnumerable<Structure> Labelled()

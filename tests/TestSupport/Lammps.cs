@@ -74,8 +74,9 @@ public static class Lammps
         var resultLine = File.ReadLines(directory.File("log.lammps")).Last(line => line.StartsWith("RESULT ", StringComparison.Ordinal));
         var values = resultLine.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
             .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        // LAMMPS reports pressure (bar, positive when compressed); ASE's stress is its negative.
-        var stress = (-Units.Bar) * Mat3.FromVoigt(values[1], values[2], values[3], values[4], values[5], values[6]);
+        // LAMMPS reports pressure (bar, positive when compressed); ASE's stress is its negative. LAMMPS converts eV/Å³ to
+        // bar with its own rounded constant (nktv2p = 1.6021765e6 in metal units), so undo exactly that.
+        var stress = (-1 / 1.6021765e6) * Mat3.FromVoigt(values[1], values[2], values[3], values[4], values[5], values[6]);
 
         var forces = new Vec3[rotated.Count];
         var atomEnergies = new double[rotated.Count];
