@@ -32,6 +32,7 @@ internal static class ConvertCommand
                 "the calculated results (energy, …), or auto: reference when present, else calculated. When reading such " +
                 "formats, 'reference' stores their labels as reference labels.",
             DefaultValueFactory = _ => LabelChoice.Auto,
+            HelpName = "auto|reference|calculated",
         };
 
         var command = new Command(
@@ -42,6 +43,11 @@ internal static class ConvertCommand
             Formats: {FormatList()}
             The format is taken from each file's name unless given. Malformed input stops with exit code 2 and a
             file:line message, and no output file is left behind.
+
+            Examples:
+              al convert dataset.extxyz train.cfg
+              al convert train.cfg train.extxyz --species-map Si,O
+              al convert dump.lammpstrj frames.xyz --species-map Si
             """)
         {
             input, output, format, inputFormat, speciesMap, labels,

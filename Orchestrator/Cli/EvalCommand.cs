@@ -21,6 +21,7 @@ internal static class EvalCommand
                 "Store the results as reference labels (REF_energy, REF_forces, REF_stress: what a model is fitted to; the " +
                 "teacher use) or as calculated results (energy, forces, stress: what ASE shows as the calculator's).",
             DefaultValueFactory = _ => LabelChoice.Reference,
+            HelpName = "reference|calculated",
         };
 
         var command = new Command(
@@ -29,6 +30,11 @@ internal static class EvalCommand
             Evaluate a potential on structures: energy (eV), forces (eV/Å) and, for 3-D periodic cells, stress (eV/Å³,
             ASE's sign) are written as labels. Structures the potential cannot evaluate (an element it does not describe,
             overlapping atoms, non-finite positions) stop the run with exit code 2, naming the structure.
+
+            Examples:
+              al eval -p sw rattled.extxyz labelled.extxyz
+              al eval -p SiC.tersoff --elements Si,C random.xyz labelled.xyz
+              al eval -p lj:Ar:0.0104:3.4:8.5 --labels calculated liquid.xyz out.xyz
             """)
         {
             input, output, potentialOption, elementsOption, threadsOption, labels,
