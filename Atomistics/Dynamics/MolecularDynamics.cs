@@ -120,6 +120,11 @@ public static class MolecularDynamics
                 accelerationPerForce[i] = 1 / (masses[i] * Units.AmuAngstromSquaredPerFemtosecondSquared);
             }
 
+            if (options.Ensemble is Ensemble.NptIsotropic or Ensemble.NptAnisotropic && structure.Pbc != Pbc.All)
+            {
+                throw new ArgumentException($"NPT needs a structure periodic in all three directions; this one has pbc {structure.Pbc}.");
+            }
+
             var random = new Random(options.Seed);
             noise = new GaussianSource(random);
             if (structure.Velocities is null)
@@ -138,11 +143,6 @@ public static class MolecularDynamics
             chain = barostat || options.Ensemble == Ensemble.NoseHoover;
             isotropic = options.Ensemble == Ensemble.NptIsotropic;
             barostatDegrees = !barostat ? 0 : isotropic ? 1 : 3;
-            if (barostat && structure.Pbc != Pbc.All)
-            {
-                throw new ArgumentException($"NPT needs a structure periodic in all three directions; this one has pbc {structure.Pbc}.");
-            }
-
             if (chain)
             {
                 particleChain = new NoseHooverChain(options.ChainLength, degreesOfFreedom, options.ThermostatDampingFs);

@@ -121,6 +121,22 @@ public sealed class FireTests
     }
 
     [Fact]
+    public void A_relaxation_that_runs_out_of_steps_reports_it_and_cancellation_throws()
+    {
+        var structure = RandomStructures.Rattled(new Random(5), Crystals.Fcc(18, 5.26, 3), 0.1);
+
+        var result = Fire.Relax(structure, Crystals.Argon, new FireOptions { MaxForce = 1e-6, MaxSteps = 3 });
+
+        result.Converged.Should().BeFalse();
+        result.Steps.Should().Be(3);
+        result.MaxForce.Should().BeGreaterThan(1e-6);
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        FluentActions.Invoking(() => Fire.Relax(structure, Crystals.Argon, new FireOptions(), cancellation.Token))
+            .Should().Throw<OperationCanceledException>();
+    }
+
+    [Fact]
     public void Cell_relaxation_needs_a_periodic_structure_and_options_are_checked()
     {
         var molecule = new Structure(Cell.Empty, Pbc.None, [18, 18], [Vec3.Zero, new Vec3(3.6, 0, 0)]);
