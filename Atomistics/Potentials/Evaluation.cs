@@ -64,6 +64,28 @@ public sealed class Evaluation
 
     private int[] types = [];
 
+    private readonly Dictionary<string, double[]> scratch = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A work array of exactly <paramref name="length"/> doubles that a potential keeps between its passes over the atoms
+    /// (e.g. each atom's electron density), reused between calls with the same <paramref name="key"/> so that repeated
+    /// evaluations do not allocate. Its contents are left over from the previous use: the caller writes before it reads.
+    /// </summary>
+    /// <param name="key">Names the array; potentials use their own keys so that they do not share arrays by accident.</param>
+    /// <param name="length">Number of elements (≥ 0).</param>
+    public double[] Scratch(string key, int length)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (!scratch.TryGetValue(key, out var array) || array.Length != length)
+        {
+            array = new double[length];
+            scratch[key] = array;
+        }
+
+        return array;
+    }
+
     /// <summary>Clears the outputs for a structure of <paramref name="atoms"/> atoms (called by potentials before accumulating).</summary>
     public void Reset(int atoms)
     {

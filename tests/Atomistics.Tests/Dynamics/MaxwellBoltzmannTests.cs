@@ -8,7 +8,7 @@ public sealed class MaxwellBoltzmannTests
     [Fact]
     public void Velocities_have_exactly_the_temperature_and_no_momentum()
     {
-        var structure = Crystals.Fcc(18, 5.26, 3);
+        var structure = Crystals.FccCubic(18, 5.26, 3);
         // A heavier atom among them: the momentum, not the velocity, must sum to zero.
         structure.AtomicNumbers[5] = 36;
 
@@ -21,9 +21,9 @@ public sealed class MaxwellBoltzmannTests
     [Fact]
     public void The_same_seed_gives_the_same_velocities_and_another_seed_others()
     {
-        var a = Crystals.Fcc(18, 5.26, 2);
-        var b = Crystals.Fcc(18, 5.26, 2);
-        var c = Crystals.Fcc(18, 5.26, 2);
+        var a = Crystals.FccCubic(18, 5.26, 2);
+        var b = Crystals.FccCubic(18, 5.26, 2);
+        var c = Crystals.FccCubic(18, 5.26, 2);
 
         MaxwellBoltzmann.Assign(a, 300, new Random(42));
         MaxwellBoltzmann.Assign(b, 300, new Random(42));
@@ -36,7 +36,7 @@ public sealed class MaxwellBoltzmannTests
     [Fact]
     public void The_velocity_distribution_is_gaussian_with_variance_kt_over_m()
     {
-        var structure = Crystals.Fcc(18, 5.26, 8);
+        var structure = Crystals.FccCubic(18, 5.26, 8);
 
         MaxwellBoltzmann.Assign(structure, 100, new Random(7));
 
@@ -51,7 +51,7 @@ public sealed class MaxwellBoltzmannTests
     [Fact]
     public void Zero_kelvin_gives_zero_velocities_and_negative_is_rejected()
     {
-        var structure = Crystals.Fcc(18, 5.26, 1);
+        var structure = Crystals.FccCubic(18, 5.26, 1);
 
         MaxwellBoltzmann.Assign(structure, 0, new Random(1));
 

@@ -29,8 +29,8 @@ public sealed class NptTests
     [Fact]
     public void Isotropic_npt_reaches_the_target_pressure_and_compresses_under_load()
     {
-        var free = Run(Crystals.Fcc(18, 5.3, 3), Ensemble.NptIsotropic, 0);
-        var loaded = Run(Crystals.Fcc(18, 5.3, 3), Ensemble.NptIsotropic, 1);
+        var free = Run(Crystals.FccCubic(18, 5.3, 3), Ensemble.NptIsotropic, 0);
+        var loaded = Run(Crystals.FccCubic(18, 5.3, 3), Ensemble.NptIsotropic, 1);
 
         free.MeanPressure.Should().BeApproximately(0, 0.03);
         loaded.MeanPressure.Should().BeApproximately(1, 0.03);
@@ -45,7 +45,7 @@ public sealed class NptTests
     {
         double Drift(double timestep)
         {
-            var structure = Crystals.Fcc(18, 5.3, 3);
+            var structure = Crystals.FccCubic(18, 5.3, 3);
             MaxwellBoltzmann.Assign(structure, 40, new Random(6));
             return MolecularDynamics.Run(structure, CheapArgon, new MdOptions
             {
@@ -66,7 +66,7 @@ public sealed class NptTests
     {
         Structure Stretched()
         {
-            var structure = Crystals.Fcc(18, 5.3, 3);
+            var structure = Crystals.FccCubic(18, 5.3, 3);
             var stretch = new Mat3(1.04, 0, 0, 0, 1, 0, 0, 0, 1);
             for (var i = 0; i < structure.Count; i++)
             {

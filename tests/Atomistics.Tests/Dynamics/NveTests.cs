@@ -8,7 +8,7 @@ public sealed class NveTests
 {
     private static Structure WarmArgon(int seed)
     {
-        var structure = Crystals.Fcc(18, 5.26, 3);
+        var structure = Crystals.FccCubic(18, 5.26, 3);
         MaxwellBoltzmann.Assign(structure, 60, new Random(seed));
         return structure;
     }
@@ -62,8 +62,8 @@ public sealed class NveTests
     [Fact]
     public void A_structure_without_velocities_starts_at_the_start_temperature_from_the_seed()
     {
-        var first = Crystals.Fcc(18, 5.26, 2);
-        var second = Crystals.Fcc(18, 5.26, 2);
+        var first = Crystals.FccCubic(18, 5.26, 2);
+        var second = Crystals.FccCubic(18, 5.26, 2);
         var options = new MdOptions { Steps = 0, StartTemperatureK = 40, Seed = 5 };
 
         var summary = MolecularDynamics.Run(first, Crystals.Argon, options);

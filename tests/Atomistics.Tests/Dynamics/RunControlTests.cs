@@ -12,7 +12,7 @@ public sealed class RunControlTests
 
     private static Structure WarmArgon()
     {
-        var structure = Crystals.Fcc(18, 5.3, 2);
+        var structure = Crystals.FccCubic(18, 5.3, 2);
         MaxwellBoltzmann.Assign(structure, 60, new Random(1));
         return structure;
     }

@@ -15,7 +15,7 @@ public sealed class ThermostatTests
     public void The_thermostat_holds_the_target_temperature(Ensemble ensemble)
     {
         // 256 atoms from a perfect lattice with velocities at 25 K, 2 ps to equilibrate, then 10 ps averaged.
-        var structure = Crystals.Fcc(18, 5.3, 4);
+        var structure = Crystals.FccCubic(18, 5.3, 4);
         MaxwellBoltzmann.Assign(structure, 25, new Random(1));
         var temperatures = new TemperatureRecorder();
 
@@ -39,7 +39,7 @@ public sealed class ThermostatTests
     [Fact]
     public void Nose_hoover_chain_conserves_its_extended_energy()
     {
-        var structure = Crystals.Fcc(18, 5.3, 3);
+        var structure = Crystals.FccCubic(18, 5.3, 3);
         MaxwellBoltzmann.Assign(structure, 40, new Random(8));
         var shifted = new LennardJones([new LennardJonesPair(18, 18, 0.0104, 3.4)], cutoff: 6.5, shifted: true);
 
@@ -55,7 +55,7 @@ public sealed class ThermostatTests
     [Fact]
     public void A_temperature_ramp_follows_the_linear_schedule()
     {
-        var structure = Crystals.Fcc(18, 5.3, 4);
+        var structure = Crystals.FccCubic(18, 5.3, 4);
         MaxwellBoltzmann.Assign(structure, 20, new Random(4));
         var temperatures = new TemperatureRecorder();
         var options = new MdOptions
@@ -86,7 +86,7 @@ public sealed class ThermostatTests
     {
         Structure Run(int seed)
         {
-            var structure = Crystals.Fcc(18, 5.3, 2);
+            var structure = Crystals.FccCubic(18, 5.3, 2);
             MolecularDynamics.Run(structure, CheapArgon, new MdOptions
             {
                 Ensemble = Ensemble.Langevin, Steps = 200, TimestepFs = 5, StartTemperatureK = 50, Seed = seed, Threads = 1,

@@ -12,7 +12,7 @@ public sealed class FireTests
         var evaluation = new Evaluation(1);
         double Energy(double a)
         {
-            Crystals.Argon.Compute(Crystals.Fcc(18, a, 1), evaluation);
+            Crystals.Argon.Compute(Crystals.FccCubic(18, a, 1), evaluation);
             return evaluation.Energy;
         }
 
@@ -46,7 +46,7 @@ public sealed class FireTests
     [Fact]
     public void Positions_relax_to_the_perfect_lattice()
     {
-        var perfect = Crystals.Fcc(18, LatticeConstant.Value, 3);
+        var perfect = Crystals.FccCubic(18, LatticeConstant.Value, 3);
         var structure = RandomStructures.Rattled(new Random(3), perfect, 0.1);
         var evaluation = new Evaluation(1);
         Crystals.Argon.Compute(perfect, evaluation);
@@ -71,7 +71,7 @@ public sealed class FireTests
     public void A_strained_cell_relaxes_back_to_the_equilibrium_lattice_constant()
     {
         var a0 = LatticeConstant.Value;
-        var structure = Crystals.Fcc(18, a0, 2);
+        var structure = Crystals.FccCubic(18, a0, 2);
         var strain = new Mat3(1.03, 0.01, 0, 0.01, 0.98, 0, 0, 0, 1.02);
         for (var i = 0; i < structure.Count; i++)
         {
@@ -102,7 +102,7 @@ public sealed class FireTests
     [Fact]
     public void A_target_pressure_compresses_the_cell_to_that_stress()
     {
-        var structure = Crystals.Fcc(18, LatticeConstant.Value, 2);
+        var structure = Crystals.FccCubic(18, LatticeConstant.Value, 2);
         var before = structure.Cell.Volume;
 
         var result = Fire.Relax(structure, Crystals.Argon, new FireOptions
@@ -123,7 +123,7 @@ public sealed class FireTests
     [Fact]
     public void A_relaxation_that_runs_out_of_steps_reports_it_and_cancellation_throws()
     {
-        var structure = RandomStructures.Rattled(new Random(5), Crystals.Fcc(18, 5.26, 3), 0.1);
+        var structure = RandomStructures.Rattled(new Random(5), Crystals.FccCubic(18, 5.26, 3), 0.1);
 
         var result = Fire.Relax(structure, Crystals.Argon, new FireOptions { MaxForce = 1e-6, MaxSteps = 3 });
 

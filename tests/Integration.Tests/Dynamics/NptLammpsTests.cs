@@ -18,7 +18,7 @@ public sealed class NptLammpsTests(ITestOutputHelper output)
     {
         // 256 atoms of LJ argon at 60 K; the 0 K lattice constant of this cutoff is about 5.26 Å, so the cell must expand
         // by a few per cent: a barostat that ignored the kinetic pressure would miss by more than the tolerance.
-        var start = Crystals.Fcc(18, 5.26, 4);
+        var start = Crystals.FccCubic(18, 5.26, 4);
         var lammpsVolume = await LammpsMeanVolumeAsync(start);
 
         const int steps = 2400;
