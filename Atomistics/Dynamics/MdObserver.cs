@@ -79,7 +79,8 @@ public enum MdStopReason
 /// <param name="MeanTemperatureK">Mean instantaneous temperature over the states seen (step 0 to the last), K.</param>
 /// <param name="MeanPressureGPa">Mean instantaneous pressure including the kinetic part, GPa; NaN unless periodic in 3-D.</param>
 /// <param name="ConservedEnergyDriftPerAtom">
-/// Change of the integrator's conserved quantity from the start to the end, in eV/atom: the total energy for NVE; plus the
+/// Systematic change of the integrator's conserved quantity over the run, in eV/atom — the rise of a least-squares line
+/// through its value at every step, so that Verlet's bounded O(dt²) oscillation does not count as drift: the total energy for NVE; plus the
 /// thermostat (and barostat and P·V) energies for Nosé–Hoover and NPT; the total energy minus the heat exchanged with the
 /// bath for Langevin. A measure of integration error; meaningful only without ramps.
 /// </param>

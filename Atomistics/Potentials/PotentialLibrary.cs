@@ -27,6 +27,8 @@ public static class PotentialLibrary
     [
         new("sw", [".sw"], (path, elements) => StillingerWeber.FromFile(path, elements)),
         new("tersoff", [".tersoff"], (path, elements) => Tersoff.FromFile(path, [.. elements.Select(Elements.Symbol)])),
+        new("eam/alloy", [".eam.alloy", ".setfl"], (path, elements) => Eam.EmbeddedAtom.FromFile(path, [.. elements.Select(Elements.Symbol)], Eam.EamFileFormat.Setfl)),
+        new("eam/fs", [".eam.fs"], (path, elements) => Eam.EmbeddedAtom.FromFile(path, [.. elements.Select(Elements.Symbol)], Eam.EamFileFormat.FinnisSinclair)),
     ];
 
     private static readonly Dictionary<string, Func<IPotential>> BuiltIn = new(StringComparer.OrdinalIgnoreCase)
