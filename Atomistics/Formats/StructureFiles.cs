@@ -5,7 +5,6 @@ namespace ActiveLearning.Atomistics.Formats;
 /// <summary>Reading and writing structure files by path, streaming, with atomic replacement of the output.</summary>
 public static class StructureFiles
 {
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Resolves the format from an explicit name or else from the path.</summary>
     /// <exception cref="StructureFormatException">The name is unknown or the path suggests no format.</exception>
@@ -70,55 +69,100 @@ public static class StructureFiles
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(structures);
+        using var file = OpenWriter(path, format, options);
+        foreach (var structure in structures)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            file.Write(structure);
+            onWritten?.Invoke(file.Count);
+        }
+
+        file.Commit();
+        return file.Count;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for writing structures one at a time (e.g. an MD trajectory). Nothing appears at
+    /// <paramref name="path"/> until <see cref="StructureFileWriter.Commit"/>; disposing without committing deletes the
+    /// temporary file and leaves an existing file untouched.
+    /// </summary>
+    public static StructureFileWriter OpenWriter(string path, StructureFormat format, FormatOptions? options = null)
+    {
         ArgumentNullException.ThrowIfNull(format);
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
+        return new StructureFileWriter(path, format, options ?? FormatOptions.Default);
+    }
+}
+
+/// <summary>
+/// A structure file being written through a temporary file beside its target; see <see cref="StructureFiles.OpenWriter"/>.
+/// </summary>
+public sealed class StructureFileWriter : IStructureWriter, IDisposable
+{
+    private readonly string target;
+    private readonly string temporary;
+    private readonly FileStream stream;
+    private readonly StreamWriter text;
+    private readonly IStructureWriter writer;
+    private bool committed;
+
+    internal StructureFileWriter(string path, StructureFormat format, FormatOptions options)
+    {
+        target = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        long count = 0;
+        temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16) { NewLine = "\n" };
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                using (var text = new StreamWriter(stream, Utf8NoBom, 1 << 16))
-                {
-                    text.NewLine = "\n";
-                    var writer = format.CreateWriter(text, path, options ?? FormatOptions.Default);
-                    foreach (var structure in structures)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        writer.Write(structure);
-                        count++;
-                        onWritten?.Invoke(count);
-                    }
-
-                    text.Flush();
-                    stream.Flush(flushToDisk: true);
-                }
-            }
-
-            File.Move(temporary, full, overwrite: true);
-            return count;
+            writer = format.CreateWriter(text, path, options);
         }
         catch
         {
-            TryDelete(temporary);
+            Dispose();
             throw;
         }
     }
 
-    private static void TryDelete(string path)
+    /// <summary>Structures written so far.</summary>
+    public long Count { get; private set; }
+
+    /// <inheritdoc/>
+    public void Write(Structure structure)
     {
-        try
+        ObjectDisposedException.ThrowIf(committed, this);
+        writer.Write(structure);
+        Count++;
+    }
+
+    /// <summary>Flushes to disk and moves the file to its target, replacing any file there.</summary>
+    public void Commit()
+    {
+        ObjectDisposedException.ThrowIf(committed, this);
+        text.Flush();
+        stream.Flush(flushToDisk: true);
+        text.Dispose();
+        File.Move(temporary, target, overwrite: true);
+        committed = true;
+    }
+
+    /// <summary>Closes the file; without <see cref="Commit"/> the temporary file is deleted.</summary>
+    public void Dispose()
+    {
+        text.Dispose();
+        if (!committed)
         {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original error is what the caller needs to see.
-        }
-        catch (UnauthorizedAccessException)
-        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (IOException)
+            {
+                // Best effort: the original error is what the caller needs to see.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
         }
     }
 }
