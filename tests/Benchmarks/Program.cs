@@ -4,6 +4,7 @@ using ActiveLearning.Benchmarks;
 var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ordinal)
 {
     ["extxyz-1m"] = ExtendedXyzMillionAtoms.RunAsync,
+    ["sw-md-512"] = SiliconMdVersusLammps.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
