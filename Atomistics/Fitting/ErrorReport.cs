@@ -106,16 +106,21 @@ public sealed record ErrorReport(string Potential, ErrorMetrics Overall, IReadOn
 
     /// <summary>
     /// A fixed-width table: one line per config_type and one for all, with counts and RMSE/MAE of energy (meV/atom),
-    /// force components (eV/Å) and stress (GPa); "-" where there was nothing to compare.
+    /// force components (eV/Å) and stress components (GPa); "-" where there was nothing to compare.
     /// </summary>
     public string ToTable()
     {
-        var width = Math.Max(11, ByConfigType.Count == 0 ? 0 : ByConfigType.Max(g => g.ConfigType.Length));
+        var width = Math.Max("config_type".Length, ByConfigType.Count == 0 ? 0 : ByConfigType.Max(g => g.ConfigType.Length));
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Errors of {Potential}").AppendLine();
-        text.Append("config_type".PadRight(width))
-            .Append("  structs  energies  E RMSE  E MAE (meV/atom)  forces  F RMSE  F MAE (eV/Å)  stresses  S RMSE  S MAE (GPa)")
+        text.Append(CultureInfo.InvariantCulture, $"Errors of {Potential} (energy meV/atom, force components eV/Å, stress components GPa)")
             .AppendLine();
+        text.Append("config_type".PadRight(width));
+        foreach (var (title, columnWidth) in Columns)
+        {
+            text.Append(' ').Append(title.PadLeft(columnWidth));
+        }
+
+        text.AppendLine();
         foreach (var group in ByConfigType)
         {
             Line(text, group.ConfigType, group.Errors, width);
@@ -125,21 +130,33 @@ public sealed record ErrorReport(string Potential, ErrorMetrics Overall, IReadOn
         return text.ToString();
     }
 
+    private static readonly (string Title, int Width)[] Columns =
+    [
+        ("structures", 10), ("energies", 8), ("E RMSE", 9), ("E MAE", 9), ("forces", 8), ("F RMSE", 8), ("F MAE", 8),
+        ("stresses", 8), ("S RMSE", 8), ("S MAE", 8),
+    ];
+
     private static void Line(StringBuilder text, string name, ErrorMetrics e, int width)
     {
-        text.Append(name.PadRight(width))
-            .Append(Count(e.Structures, 9)).Append(Count(e.Energies, 10)).Append(Number(e.EnergyRmseMeVPerAtom, 8))
-            .Append(Number(e.EnergyMaeMeVPerAtom, 7)).Append(' ', 11)
-            .Append(Count(e.ForceComponents, 8)).Append(Number(e.ForceRmseEVPerAngstrom, 8))
-            .Append(Number(e.ForceMaeEVPerAngstrom, 7)).Append(' ', 7)
-            .Append(Count(e.Stresses, 10)).Append(Number(e.StressRmseGPa, 8)).Append(Number(e.StressMaeGPa, 7))
-            .AppendLine();
+        string[] cells =
+        [
+            Count(e.Structures), Count(e.Energies), Number(e.EnergyRmseMeVPerAtom), Number(e.EnergyMaeMeVPerAtom),
+            Count(e.ForceComponents), Number(e.ForceRmseEVPerAngstrom), Number(e.ForceMaeEVPerAngstrom),
+            Count(e.Stresses), Number(e.StressRmseGPa), Number(e.StressMaeGPa),
+        ];
+        text.Append(name.PadRight(width));
+        for (var c = 0; c < cells.Length; c++)
+        {
+            text.Append(' ').Append(cells[c].PadLeft(Columns[c].Width));
+        }
+
+        text.AppendLine();
     }
 
-    private static string Count(int value, int width) => value.ToString(CultureInfo.InvariantCulture).PadLeft(width);
+    private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Number(double? value, int width) =>
-        (value is double v ? v.ToString(Math.Abs(v) >= 1000 ? "G4" : "0.###", CultureInfo.InvariantCulture) : "-").PadLeft(width);
+    private static string Number(double? value) =>
+        value is double v ? v.ToString(Math.Abs(v) >= 1000 ? "G4" : "0.###", CultureInfo.InvariantCulture) : "-";
 
     private sealed class ErrorSums
     {
