@@ -70,7 +70,6 @@ public static class LinearFitter
             rows[t] = new LinearRows();
         }
 
-        var withForces = options.ForceWeight > 0 || options.StressWeight > 0;
         var batch = new Structure[threads * options.BatchPerThread];
         var read = 0;
         using var enumerator = structures.GetEnumerator();
@@ -94,7 +93,7 @@ public static class LinearFitter
                 // A fixed stride per thread: which thread adds which structure does not depend on timing.
                 for (var b = t; b < count; b += threads)
                 {
-                    AddOne(potential, batch[b], first + b, rows[t], partial[t], options, withForces);
+                    AddOne(potential, batch[b], first + b, rows[t], partial[t], options);
                 }
             }
 
@@ -131,7 +130,7 @@ public static class LinearFitter
     }
 
     private static void AddOne(
-        ILinearPotential potential, Structure structure, int index, LinearRows rows, NormalEquations equations, LinearFitOptions options, bool withForces)
+        ILinearPotential potential, Structure structure, int index, LinearRows rows, NormalEquations equations, LinearFitOptions options)
     {
         var reference = structure.Reference;
         if (reference is null || structure.Count == 0)
@@ -140,7 +139,8 @@ public static class LinearFitter
             return;
         }
 
-        var needsForces = withForces && (reference.Forces is not null || reference.Stress is not null);
+        var needsForces = (options.ForceWeight > 0 && reference.Forces is not null)
+            || (options.StressWeight > 0 && reference.Stress is not null && structure.Pbc == Pbc.All);
         try
         {
             potential.ComputeRows(structure, rows, needsForces);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ActiveLearning.Atomistics.Potentials;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -127,17 +128,18 @@ public sealed class NormalEquations
         if (reference.Forces is { } forces && options.ForceWeight > 0)
         {
             RequireForceRows(rows);
+            var targets = forces.Length <= 512 ? stackalloc double[3 * forces.Length] : new double[3 * forces.Length];
             for (var i = 0; i < forces.Length; i++)
             {
                 for (var axis = 0; axis < 3; axis++)
                 {
-                    var target = forces[i][axis];
-                    CheckFinite(target, "force", structure);
-                    Accumulate(rows.Force(i, axis), target, options.ForceWeight);
+                    targets[(3 * i) + axis] = forces[i][axis];
+                    CheckFinite(targets[(3 * i) + axis], "force", structure);
                 }
             }
 
-            ForceRows += 3 * forces.Length;
+            AccumulateBlock(rows.Forces.AsSpan(0, targets.Length * m), targets, options.ForceWeight);
+            ForceRows += targets.Length;
         }
 
         if (reference.Stress is Mat3 stress && options.StressWeight > 0 && structure.Pbc == Pbc.All)
@@ -341,23 +343,99 @@ public sealed class NormalEquations
         }
     }
 
+    // Rows of equal weight four at a time: each pass over the (large) matrix then does four rows' work, which matters
+    // because a rank-1 update is limited by memory traffic, not arithmetic, once the matrix no longer fits in cache.
+    private void AccumulateBlock(ReadOnlySpan<double> block, ReadOnlySpan<double> targets, double weight)
+    {
+        var m = ParameterCount;
+        var r = 0;
+        for (; r + 4 <= targets.Length; r += 4)
+        {
+            var r0 = block.Slice(r * m, m);
+            var r1 = block.Slice((r + 1) * m, m);
+            var r2 = block.Slice((r + 2) * m, m);
+            var r3 = block.Slice((r + 3) * m, m);
+            for (var p = 0; p < m; p++)
+            {
+                double a0 = weight * r0[p], a1 = weight * r1[p], a2 = weight * r2[p], a3 = weight * r3[p];
+                if (a0 == 0 && a1 == 0 && a2 == 0 && a3 == 0)
+                {
+                    continue;
+                }
+
+                rightHandSide[p] += (a0 * targets[r]) + (a1 * targets[r + 1]) + (a2 * targets[r + 2]) + (a3 * targets[r + 3]);
+                AddScaled4(matrix.AsSpan((p * m) + p, m - p), r0[p..], a0, r1[p..], a1, r2[p..], a2, r3[p..], a3);
+            }
+        }
+
+        for (; r < targets.Length; r++)
+        {
+            Accumulate(block.Slice(r * m, m), targets[r], weight);
+        }
+    }
+
     private static void AddScaled(Span<double> target, ReadOnlySpan<double> source, double factor)
     {
         var k = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated && target.Length >= System.Numerics.Vector<double>.Count)
+        var width = System.Numerics.Vector<double>.Count;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
         {
-            var width = System.Numerics.Vector<double>.Count;
+            ref var t = ref MemoryMarshal.GetReference(target);
+            ref var s = ref MemoryMarshal.GetReference(source);
             var f = new System.Numerics.Vector<double>(factor);
             for (; k <= target.Length - width; k += width)
             {
-                var sum = new System.Numerics.Vector<double>(target[k..]) + (f * new System.Numerics.Vector<double>(source[k..]));
-                sum.CopyTo(target[k..]);
+                var sum = System.Numerics.Vector.LoadUnsafe(ref t, (nuint)k) + (f * System.Numerics.Vector.LoadUnsafe(ref s, (nuint)k));
+                System.Numerics.Vector.StoreUnsafe(sum, ref t, (nuint)k);
             }
         }
 
         for (; k < target.Length; k++)
         {
             target[k] += factor * source[k];
+        }
+    }
+
+    private static void AddScaled4(
+        Span<double> target,
+        ReadOnlySpan<double> s0,
+        double f0,
+        ReadOnlySpan<double> s1,
+        double f1,
+        ReadOnlySpan<double> s2,
+        double f2,
+        ReadOnlySpan<double> s3,
+        double f3)
+    {
+        var length = target.Length;
+        if (s0.Length < length || s1.Length < length || s2.Length < length || s3.Length < length)
+        {
+            throw new ArgumentException("Source rows are shorter than the target.");
+        }
+
+        var k = 0;
+        var width = System.Numerics.Vector<double>.Count;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            ref var t = ref MemoryMarshal.GetReference(target);
+            ref var a = ref MemoryMarshal.GetReference(s0);
+            ref var b = ref MemoryMarshal.GetReference(s1);
+            ref var c = ref MemoryMarshal.GetReference(s2);
+            ref var d = ref MemoryMarshal.GetReference(s3);
+            System.Numerics.Vector<double> v0 = new(f0), v1 = new(f1), v2 = new(f2), v3 = new(f3);
+            for (; k <= length - width; k += width)
+            {
+                var i = (nuint)k;
+                var sum = System.Numerics.Vector.LoadUnsafe(ref t, i)
+                    + (v0 * System.Numerics.Vector.LoadUnsafe(ref a, i)) + (v1 * System.Numerics.Vector.LoadUnsafe(ref b, i))
+                    + (v2 * System.Numerics.Vector.LoadUnsafe(ref c, i)) + (v3 * System.Numerics.Vector.LoadUnsafe(ref d, i));
+                System.Numerics.Vector.StoreUnsafe(sum, ref t, i);
+            }
+        }
+
+        for (; k < length; k++)
+        {
+            target[k] += (f0 * s0[k]) + (f1 * s1[k]) + (f2 * s2[k]) + (f3 * s3[k]);
         }
     }
 
