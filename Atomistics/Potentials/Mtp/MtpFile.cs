@@ -412,14 +412,16 @@ public static class MtpFile
             var problem = model.Problem();
             if (problem is not null)
             {
-                // Point at the line of the key the problem names (the longest matching key, so that alpha_index_basic_count
-                // does not claim a problem of alpha_index_basic).
+                // Point at the line of the key the problem is about: the one it names first (the longer one at the same place,
+                // so that alpha_index_basic_count does not claim a problem of alpha_index_basic).
                 string? named = null;
+                var namedAt = int.MaxValue;
                 foreach (var key in lineOf.Keys)
                 {
-                    if (problem.Contains(key, StringComparison.Ordinal) && (named is null || key.Length > named.Length))
+                    var at = problem.IndexOf(key, StringComparison.Ordinal);
+                    if (at >= 0 && (at < namedAt || (at == namedAt && key.Length > named!.Length)))
                     {
-                        named = key;
+                        (named, namedAt) = (key, at);
                     }
                 }
 
