@@ -46,6 +46,14 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
     private readonly int[] basicZ;
     private readonly int[] basicDegree;
 
+    // The distinct monomials x̂^a·ŷ^b·ẑ^c of the basic moments (several radial functions share each); basic b uses
+    // monomial basicMonomial[b]. Derivatives are taken once per monomial, not once per basic moment.
+    private readonly int[] basicMonomial;
+    private readonly int[] monomialX;
+    private readonly int[] monomialY;
+    private readonly int[] monomialZ;
+    private readonly int[] monomialDegree;
+
     // Product t: moment timesTarget[t] += timesMultiplicity[t]·moment timesFirst[t]·moment timesSecond[t].
     private readonly int[] timesFirst;
     private readonly int[] timesSecond;
@@ -107,6 +115,29 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
             (basicMu[b], basicX[b], basicY[b], basicZ[b]) = (basics[b][0], basics[b][1], basics[b][2], basics[b][3]);
             basicDegree[b] = basicX[b] + basicY[b] + basicZ[b];
             maxPower = Math.Max(maxPower, Math.Max(basicX[b], Math.Max(basicY[b], basicZ[b])));
+        }
+
+        var monomialOf = new Dictionary<(int, int, int), int>();
+        basicMonomial = new int[basics.Length];
+        for (var b = 0; b < basics.Length; b++)
+        {
+            var key = (basicX[b], basicY[b], basicZ[b]);
+            if (!monomialOf.TryGetValue(key, out var index))
+            {
+                index = monomialOf.Count;
+                monomialOf[key] = index;
+            }
+
+            basicMonomial[b] = index;
+        }
+
+        monomialX = new int[monomialOf.Count];
+        monomialY = new int[monomialOf.Count];
+        monomialZ = new int[monomialOf.Count];
+        monomialDegree = new int[monomialOf.Count];
+        foreach (var ((x, y, z), index) in monomialOf)
+        {
+            (monomialX[index], monomialY[index], monomialZ[index], monomialDegree[index]) = (x, y, z, x + y + z);
         }
 
         // Powers are stored from index 1 with a zero at index 0, so that a·u^(a−1) needs no branch when a = 0.
@@ -198,6 +229,7 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
             var radialSlope = own.Slice((2 * momentCount) + (capacity * functionCount), capacity * functionCount);
             var powers = own.Slice((2 * momentCount) + (2 * capacity * functionCount), 3 * capacity * powerStride);
             var chebyshev = own.Slice((2 * momentCount) + (2 * capacity * functionCount) + (3 * capacity * powerStride), 2 * basisSize);
+            var monomials = own.Slice(own.Length - (3 * monomialX.Length), 3 * monomialX.Length);
             var offsets = neighbours.Offsets;
             var indices = neighbours.Neighbours;
             var vectors = neighbours.Vectors;
@@ -209,7 +241,7 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
                 var type = types[i];
                 var site = SiteMoments(
                     type, indices.Slice(start, count), vectors.Slice(start, count), distances.Slice(start, count), types,
-                    moments, radial, radialSlope, powers, chebyshev);
+                    moments, radial, radialSlope, powers, chebyshev, monomials[..monomialX.Length]);
                 accumulator.AddEnergy(i, site);
 
                 adjoint.Clear();
@@ -233,7 +265,7 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
                         continue;
                     }
 
-                    var gradient = BasicGradient(q, r, vectors[start + q], adjoint, radial, radialSlope, powers);
+                    var gradient = BasicGradient(q, r, vectors[start + q], adjoint, radial, radialSlope, powers, monomials[monomialX.Length..]);
                     accumulator.AddBond(i, indices[start + q], vectors[start + q], gradient);
                 }
             }
@@ -263,6 +295,7 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
         var radialSlope = new double[capacity * functionCount];
         var powers = new double[3 * capacity * powerStride];
         var chebyshev = new double[2 * basisSize];
+        var monomials = new double[monomialX.Length];
         // Jacobian of every moment with respect to the 3·(neighbour count) components of the neighbour vectors.
         var jacobian = withForces ? new double[momentCount * 3 * capacity] : [];
         var offsets = neighbours.Offsets;
@@ -276,7 +309,7 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
             var count = offsets[i + 1] - start;
             SiteMoments(
                 types[i], indices.Slice(start, count), vectors.Slice(start, count), distances.Slice(start, count), types,
-                moments, radial, radialSlope, powers, chebyshev);
+                moments, radial, radialSlope, powers, chebyshev, monomials);
             var atomRow = rows.AtomEnergy(i);
             atomRow[types[i]] = 1;
             rows.Energy[types[i]] += 1;
@@ -361,7 +394,7 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
     }
 
     private int WorkLength(int capacity) =>
-        (2 * momentCount) + (2 * capacity * functionCount) + (3 * capacity * powerStride) + (2 * basisSize);
+        (2 * momentCount) + (2 * capacity * functionCount) + (3 * capacity * powerStride) + (2 * basisSize) + (3 * monomialX.Length);
 
     /// <summary>
     /// Computes all moments of one site into <paramref name="moments"/> (basic sums, then the products in table order), and
@@ -378,7 +411,8 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
         Span<double> radial,
         Span<double> radialSlope,
         Span<double> powers,
-        Span<double> chebyshev)
+        Span<double> chebyshev,
+        Span<double> monomials)
     {
         moments.Clear();
         var values = chebyshev[..basisSize];
@@ -444,9 +478,14 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
                 pz[p] = pz[p - 1] * u.Z;
             }
 
+            for (var m = 0; m < monomials.Length; m++)
+            {
+                monomials[m] = px[monomialX[m] + 1] * py[monomialY[m] + 1] * pz[monomialZ[m] + 1];
+            }
+
             for (var b = 0; b < basicMu.Length; b++)
             {
-                moments[b] += f[basicMu[b]] * px[basicX[b] + 1] * py[basicY[b] + 1] * pz[basicZ[b] + 1];
+                moments[b] += f[basicMu[b]] * monomials[basicMonomial[b]];
             }
         }
 
@@ -465,33 +504,47 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
     }
 
     // ∂/∂r of Σ_b w_b·f_μ(r)·û_x^a·û_y^b·û_z^c for one neighbour (index q, vector v, distance r), with w = ∂V/∂(basic moments).
-    // With u = r/|r|: ∂u_x/∂r = (e_x − u_x·u)/|r|, so the monomial T's gradient is (a·T/u_x·e_x + … − n·T·u)/|r|.
+    // With u = r/|r|: ∂u_x/∂r = (e_x − u_x·u)/|r|, so the monomial T's gradient is (a·T/u_x·e_x + … − n·T·u)/|r|. The weights
+    // Σ w_b·f_μ and Σ w_b·f′_μ are first gathered per monomial.
     private Vec3 BasicGradient(
-        int q, double r, Vec3 v, ReadOnlySpan<double> adjoint, ReadOnlySpan<double> radial, ReadOnlySpan<double> radialSlope, ReadOnlySpan<double> powers)
+        int q,
+        double r,
+        Vec3 v,
+        ReadOnlySpan<double> adjoint,
+        ReadOnlySpan<double> radial,
+        ReadOnlySpan<double> radialSlope,
+        ReadOnlySpan<double> powers,
+        Span<double> gathered)
     {
         var f = radial.Slice(q * functionCount, functionCount);
         var df = radialSlope.Slice(q * functionCount, functionCount);
         var px = powers.Slice(3 * q * powerStride, powerStride);
         var py = powers.Slice(((3 * q) + 1) * powerStride, powerStride);
         var pz = powers.Slice(((3 * q) + 2) * powerStride, powerStride);
-        var inverse = 1 / r;
-        double along = 0, gx = 0, gy = 0, gz = 0;
+        var monomialCount = monomialX.Length;
+        var weighted = gathered[..monomialCount];
+        var weightedSlope = gathered.Slice(monomialCount, monomialCount);
+        weighted.Clear();
+        weightedSlope.Clear();
         for (var b = 0; b < basicMu.Length; b++)
         {
             var w = adjoint[b];
-            if (w == 0)
-            {
-                continue;
-            }
+            var m = basicMonomial[b];
+            weighted[m] += w * f[basicMu[b]];
+            weightedSlope[m] += w * df[basicMu[b]];
+        }
 
-            int a = basicX[b] + 1, c = basicY[b] + 1, d = basicZ[b] + 1;
-            var fw = f[basicMu[b]] * w;
+        var inverse = 1 / r;
+        double along = 0, gx = 0, gy = 0, gz = 0;
+        for (var m = 0; m < monomialCount; m++)
+        {
+            int a = monomialX[m] + 1, c = monomialY[m] + 1, d = monomialZ[m] + 1;
             var monomial = px[a] * py[c] * pz[d];
-            along += w * monomial * (df[basicMu[b]] - (basicDegree[b] * f[basicMu[b]] * inverse));
-            var scaled = fw * inverse;
-            gx += scaled * basicX[b] * px[a - 1] * py[c] * pz[d];
-            gy += scaled * basicY[b] * px[a] * py[c - 1] * pz[d];
-            gz += scaled * basicZ[b] * px[a] * py[c] * pz[d - 1];
+            along += monomial * (weightedSlope[m] - (monomialDegree[m] * weighted[m] * inverse));
+            var scaled = weighted[m] * inverse;
+            gx += scaled * monomialX[m] * px[a - 1] * py[c] * pz[d];
+            gy += scaled * monomialY[m] * px[a] * py[c - 1] * pz[d];
+            gz += scaled * monomialZ[m] * px[a] * py[c] * pz[d - 1];
         }
 
         var u = v * inverse;
