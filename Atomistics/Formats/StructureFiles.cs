@@ -94,32 +94,93 @@ public static class StructureFiles
 }
 
 /// <summary>
-/// A structure file being written through a temporary file beside its target; see <see cref="StructureFiles.OpenWriter"/>.
+/// A text file written through a temporary file beside its target: nothing appears at the target until
+/// <see cref="Commit"/> (flush to disk, then rename over any existing file); disposing without committing deletes the
+/// temporary file and leaves an existing target untouched.
 /// </summary>
-public sealed class StructureFileWriter : IStructureWriter, IDisposable
+public sealed class AtomicTextFile : IDisposable
 {
     private readonly string target;
     private readonly string temporary;
     private readonly FileStream stream;
-    private readonly StreamWriter text;
-    private readonly IStructureWriter writer;
     private bool committed;
 
-    internal StructureFileWriter(string path, StructureFormat format, FormatOptions options)
+    /// <summary>Creates the temporary file for <paramref name="path"/> (and the directory if needed).</summary>
+    public AtomicTextFile(string path)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
         target = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(directory);
         temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16) { NewLine = "\n" };
+        Writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16) { NewLine = "\n" };
+    }
+
+    /// <summary>The text destination (UTF-8 without BOM, <c>\n</c> line ends).</summary>
+    public StreamWriter Writer { get; }
+
+    /// <summary>Writes a whole file atomically.</summary>
+    public static void Write(string path, Action<TextWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        using var file = new AtomicTextFile(path);
+        write(file.Writer);
+        file.Commit();
+    }
+
+    /// <summary>Flushes to disk and moves the file to its target, replacing any file there.</summary>
+    public void Commit()
+    {
+        ObjectDisposedException.ThrowIf(committed, this);
+        Writer.Flush();
+        stream.Flush(flushToDisk: true);
+        Writer.Dispose();
+        File.Move(temporary, target, overwrite: true);
+        committed = true;
+    }
+
+    /// <summary>Closes the file; without <see cref="Commit"/> the temporary file is deleted.</summary>
+    public void Dispose()
+    {
+        Writer.Dispose();
+        if (committed)
+        {
+            return;
+        }
+
         try
         {
-            writer = format.CreateWriter(text, path, options);
+            File.Delete(temporary);
+        }
+        catch (IOException)
+        {
+            // Best effort: the original error is what the caller needs to see.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+/// <summary>
+/// A structure file being written through a temporary file beside its target; see <see cref="StructureFiles.OpenWriter"/>.
+/// </summary>
+public sealed class StructureFileWriter : IStructureWriter, IDisposable
+{
+    private readonly AtomicTextFile file;
+    private readonly IStructureWriter writer;
+
+    internal StructureFileWriter(string path, StructureFormat format, FormatOptions options)
+    {
+        file = new AtomicTextFile(path);
+        try
+        {
+            writer = format.CreateWriter(file.Writer, path, options);
         }
         catch
         {
-            Dispose();
+            file.Dispose();
             throw;
         }
     }
@@ -130,39 +191,13 @@ public sealed class StructureFileWriter : IStructureWriter, IDisposable
     /// <inheritdoc/>
     public void Write(Structure structure)
     {
-        ObjectDisposedException.ThrowIf(committed, this);
         writer.Write(structure);
         Count++;
     }
 
     /// <summary>Flushes to disk and moves the file to its target, replacing any file there.</summary>
-    public void Commit()
-    {
-        ObjectDisposedException.ThrowIf(committed, this);
-        text.Flush();
-        stream.Flush(flushToDisk: true);
-        text.Dispose();
-        File.Move(temporary, target, overwrite: true);
-        committed = true;
-    }
+    public void Commit() => file.Commit();
 
     /// <summary>Closes the file; without <see cref="Commit"/> the temporary file is deleted.</summary>
-    public void Dispose()
-    {
-        text.Dispose();
-        if (!committed)
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (IOException)
-            {
-                // Best effort: the original error is what the caller needs to see.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-    }
+    public void Dispose() => file.Dispose();
 }

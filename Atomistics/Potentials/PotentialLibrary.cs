@@ -28,6 +28,7 @@ public static class PotentialLibrary
         new("sw", [".sw"], (path, elements) => StillingerWeber.FromFile(path, elements)),
         new("tersoff", [".tersoff"], (path, elements) => Tersoff.FromFile(path, [.. elements.Select(Elements.Symbol)])),
         new("eam/alloy", [".eam.alloy", ".setfl"], (path, elements) => Eam.EmbeddedAtom.FromFile(path, [.. elements.Select(Elements.Symbol)], Eam.EamFileFormat.Setfl)),
+        new("mtp", [".mtp"], (path, elements) => new Mtp.MomentTensorPotential(Mtp.MtpFile.Read(path), elements, $"mtp:{Path.GetFileName(path)}")),
         new("eam/fs", [".eam.fs"], (path, elements) => Eam.EmbeddedAtom.FromFile(path, [.. elements.Select(Elements.Symbol)], Eam.EamFileFormat.FinnisSinclair)),
     ];
 

@@ -72,6 +72,8 @@ public static class AlCli
         root.Add(EvalCommand.Create(context));
         root.Add(MdCommand.Create(context));
         root.Add(RelaxCommand.Create(context));
+        root.Add(MtpInitCommand.Create(context));
+        root.Add(FitCommand.Create(context));
 
         // The built-in action reports the entry assembly's version, which is the test host when al runs in-process.
         foreach (var option in root.Options)

@@ -32,6 +32,13 @@ internal static class PotentialOptions
         IReadOnlyList<int> elements = elementsText is null
             ? ElementsIn(inputPath, inputFormat)
             : ConvertCommand.ParseSpeciesMap(elementsText) ?? [];
+        if (elementsText is null && elements.Count > 1 && specification.EndsWith(".mtp", StringComparison.OrdinalIgnoreCase))
+        {
+            // The order of first appearance in the input is no safe guess for which element each MTP type is.
+            throw new BadInputException(
+                $"--potential {specification}: a .mtp file does not record which element each type is; name them in type order with --elements (e.g. --elements Si,O).");
+        }
+
         try
         {
             return PotentialLibrary.Load(specification, elements);

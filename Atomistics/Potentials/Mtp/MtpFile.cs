@@ -59,14 +59,9 @@ public static class MtpFile
         return new Parser(reader).Parse();
     }
 
-    /// <summary>Writes <paramref name="model"/> to a file in MLIP-2's layout.</summary>
+    /// <summary>Writes <paramref name="model"/> to a file in MLIP-2's layout, atomically (temporary file, then rename).</summary>
     /// <exception cref="ArgumentException">The model is inconsistent (<see cref="MtpModel.Problem"/>).</exception>
-    public static void Write(MtpModel model, string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        Write(model, writer);
-    }
+    public static void Write(MtpModel model, string path) => AtomicTextFile.Write(path, writer => Write(model, writer));
 
     /// <summary>Writes <paramref name="model"/> to a text writer (with <c>\n</c> line ends), leaving it open.</summary>
     /// <exception cref="ArgumentException">The model is inconsistent (<see cref="MtpModel.Problem"/>).</exception>
