@@ -48,7 +48,7 @@ internal static class SiliconMdVersusLammps
         return start.Count * (double)steps / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task<double> LammpsAtomStepsPerSecondAsync(Structure start, int steps)
+    internal static async Task<double> LammpsAtomStepsPerSecondAsync(Structure start, int steps)
     {
         using var directory = new TempDirectory();
         StructureFiles.Write(directory.File("in.data"), [start], new LammpsDataFormat());
