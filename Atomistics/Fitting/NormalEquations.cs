@@ -40,6 +40,7 @@ public sealed class NormalEquations
     // Only the upper triangle (q ≥ p) of the row-major m×m matrix is accumulated; Solve mirrors it.
     private readonly double[] matrix;
     private readonly double[] rightHandSide;
+    private double weightedTargetSquares;
 
     /// <summary>Creates empty equations for <paramref name="parameterCount"/> parameters.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="parameterCount"/> is not positive.</exception>
@@ -173,11 +174,45 @@ public sealed class NormalEquations
 
         AddScaled(matrix, other.matrix, 1);
         AddScaled(rightHandSide, other.rightHandSide, 1);
+        weightedTargetSquares += other.weightedTargetSquares;
         Structures += other.Structures;
         EnergyRows += other.EnergyRows;
         ForceRows += other.ForceRows;
         StressRows += other.StressRows;
         otherRows += other.otherRows;
+    }
+
+    /// <summary>
+    /// The weighted sum of squared residuals Σ w·(row·c − target)² of every row added, at parameters <paramref name="parameters"/>
+    /// (without the regularisation term): bᵀWb − 2cᵀAᵀWb + cᵀAᵀWAc, from the accumulated sums in O(m²).
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not m.</exception>
+    public double Loss(ReadOnlySpan<double> parameters)
+    {
+        if (parameters.Length != ParameterCount)
+        {
+            throw new ArgumentException($"{parameters.Length} parameters given; {ParameterCount} expected.", nameof(parameters));
+        }
+
+        var m = ParameterCount;
+        var quadratic = 0.0;
+        var linear = 0.0;
+        for (var p = 0; p < m; p++)
+        {
+            var cp = parameters[p];
+            linear += cp * rightHandSide[p];
+            var row = matrix.AsSpan(p * m, m);
+            var offDiagonal = 0.0;
+            for (var q = p + 1; q < m; q++)
+            {
+                offDiagonal += row[q] * parameters[q];
+            }
+
+            quadratic += cp * ((row[p] * cp) + (2 * offDiagonal));
+        }
+
+        // Rounding can leave a tiny negative value for an exact fit.
+        return Math.Max(0, weightedTargetSquares - (2 * linear) + quadratic);
     }
 
     /// <summary>
@@ -341,6 +376,8 @@ public sealed class NormalEquations
             rightHandSide[p] += weighted * target;
             AddScaled(matrix.AsSpan((p * m) + p, m - p), row[p..], weighted);
         }
+
+        weightedTargetSquares += weight * target * target;
     }
 
     // Rows of equal weight four at a time: each pass over the (large) matrix then does four rows' work, which matters
@@ -351,6 +388,8 @@ public sealed class NormalEquations
         var r = 0;
         for (; r + 4 <= targets.Length; r += 4)
         {
+            weightedTargetSquares += weight * ((targets[r] * targets[r]) + (targets[r + 1] * targets[r + 1]) +
+                (targets[r + 2] * targets[r + 2]) + (targets[r + 3] * targets[r + 3]));
             var r0 = block.Slice(r * m, m);
             var r1 = block.Slice((r + 1) * m, m);
             var r2 = block.Slice((r + 2) * m, m);

@@ -77,6 +77,23 @@ public sealed class MtpFitCommandTests
         }
     }
 
+    [Fact]
+    public async Task Fit_can_refine_the_radial_functions_and_says_so()
+    {
+        using var directory = new TempDirectory();
+        StructureFiles.Write(directory.File("train.extxyz"), Labelled(3, 12), StructureFormats.FindByName("extxyz")!);
+        (await Run("mtp", "init", "--level", "6", "--species", "Si", "-o", directory.File("init.mtp"))).ExitCode.Should().Be(0);
+
+        var result = await Run(
+            "fit", "--init", directory.File("init.mtp"), "--species", "Si", "--train", directory.File("train.extxyz"),
+            "--refine-steps", "2", "--refine-every", "2", "-o", directory.File("si.mtp"));
+
+        result.ExitCode.Should().Be(ExitCodes.Ok, result.StandardError);
+        result.StandardError.Should().Contain("Refined the radial functions on 6 structures");
+        MtpFile.Read(directory.File("si.mtp")).RadialCoeffs.Should().NotEqual(
+            MtpInitialisation.WithDefaultCoefficients(MtpFile.Read(directory.File("init.mtp"))).RadialCoeffs);
+    }
+
     [Theory]
     [InlineData("--level", "40", "level")]
     [InlineData("--species", "Si,Qq", "'Qq' is not a chemical element")]
