@@ -168,9 +168,7 @@ public sealed class LinearPairPotential : NeighbourPotential, ILinearPotential
     {
         ArgumentNullException.ThrowIfNull(structure);
         ArgumentNullException.ThrowIfNull(rows);
-        PotentialGuards.CheckStructure(structure, Name, SpeciesIndex);
-        var neighbours = NeighbourList.Build(structure, Cutoff);
-        PotentialGuards.CheckSeparations(neighbours);
+        var neighbours = CheckedNeighbours(structure);
         var m = ParameterCount;
         rows.Reset(structure.Count, m, withForces);
         var energyRow = rows.Energy;

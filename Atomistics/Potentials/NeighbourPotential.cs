@@ -50,6 +50,20 @@ public abstract class NeighbourPotential : IPotential
     }
 
     /// <summary>
+    /// Runs the input checks and builds a fresh neighbour list within <see cref="Cutoff"/>, for one-off passes that do not
+    /// go through an <see cref="Evaluation"/> (e.g. <see cref="ILinearPotential.ComputeRows"/>).
+    /// </summary>
+    /// <exception cref="PotentialException">As <see cref="Compute"/>.</exception>
+    protected NeighbourList CheckedNeighbours(Structure structure)
+    {
+        ArgumentNullException.ThrowIfNull(structure);
+        PotentialGuards.CheckStructure(structure, Name, SpeciesIndex);
+        var neighbours = NeighbourList.Build(structure, Cutoff);
+        PotentialGuards.CheckSeparations(neighbours);
+        return neighbours;
+    }
+
+    /// <summary>
     /// Accumulates energies, forces and virial into <paramref name="evaluation"/> (already reset), normally through
     /// <see cref="Evaluation.Accumulate"/>.
     /// </summary>

@@ -82,14 +82,7 @@ internal static class FitCommand
                 Regularisation = parse.GetValue(regularisation),
                 Threads = parse.GetValue(threads),
             };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw new BadInputException(e.Message, e);
-            }
+            BadInputException.Check(options.Validate);
 
             var trainPath = parse.GetValue(train)!;
             LinearFit fit;

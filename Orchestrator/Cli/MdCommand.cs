@@ -97,14 +97,7 @@ internal static class MdCommand
                 TrajectoryInterval = parse.GetValue(trajectory) is null ? 0 : parse.GetValue(every),
                 Threads = ResolveThreads(parse.GetValue(threadsOption)),
             };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw new BadInputException(e.Message, e);
-            }
+            BadInputException.Check(options.Validate);
 
             var trajectoryPath = parse.GetValue(trajectory);
             using var trajectoryFile = trajectoryPath is null

@@ -58,14 +58,7 @@ internal static class RelaxCommand
                 MaxSteps = parse.GetValue(maxSteps),
                 Threads = MdCommand.ResolveThreads(parse.GetValue(threadsOption)),
             };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw new BadInputException(e.Message, e);
-            }
+            BadInputException.Check(options.Validate);
 
             var unconverged = 0;
             var index = 0;

@@ -281,9 +281,7 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
     {
         ArgumentNullException.ThrowIfNull(structure);
         ArgumentNullException.ThrowIfNull(rows);
-        PotentialGuards.CheckStructure(structure, Name, SpeciesIndex);
-        var neighbours = NeighbourList.Build(structure, Cutoff);
-        PotentialGuards.CheckSeparations(neighbours);
+        var neighbours = CheckedNeighbours(structure);
         var types = SpeciesIndex.Map(structure.AtomicNumbers);
         var atoms = structure.Count;
         var m = ParameterCount;
