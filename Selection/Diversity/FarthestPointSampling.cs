@@ -166,7 +166,13 @@ public static class FarthestPointSampling
         var mean = new double[features];
         foreach (var row in candidates)
         {
-            DenseKernels.AddScaled(mean, row, 1.0 / candidates.Count);
+            DenseKernels.AddScaled(mean, row, 1);
+        }
+
+        // Dividing the sum (rather than adding pre-scaled rows) keeps symmetric point sets' mean exact, so ties stay ties.
+        for (var j = 0; j < features; j++)
+        {
+            mean[j] /= candidates.Count;
         }
 
         var best = 0;
