@@ -6,6 +6,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["extxyz-1m"] = ExtendedXyzMillionAtoms.RunAsync,
     ["sw-md-512"] = SiliconMdVersusLammps.RunAsync,
     ["mtp-md-512"] = MtpMdSpeed.RunAsync,
+    ["maxvol-92"] = MaxVolVersusNumpy.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
