@@ -2,11 +2,12 @@ using ActiveLearning.Activities.Selection;
 using ActiveLearning.Atomistics;
 using ActiveLearning.Atomistics.Potentials;
 using ActiveLearning.Atomistics.Potentials.Mtp;
+using ActiveLearning.Selection.DOptimality;
 using ActiveLearning.TestSupport;
 
 namespace ActiveLearning.Activities.Tests.Selection;
 
-public sealed class FeatureRowsTests
+public sealed class StructureFeaturesTests
 {
     private static MomentTensorPotential Mtp() =>
         new(MtpInitialisation.WithDefaultCoefficients(MtpBasisGenerator.Generate(8, 1, 1.9, 5.0)), [14]);
@@ -20,12 +21,11 @@ public sealed class FeatureRowsTests
         var potential = Mtp();
         var frames = Frames();
 
-        var block = FeatureRows.From(potential, frames, FeatureMode.Neighbourhood);
+        var block = StructureFeatures.From(potential, frames, FeatureMode.Neighbourhood);
 
         block.Count.Should().Be(24);
         block.Columns.Should().Be(potential.ParameterCount);
-        block.Frames.Should().Equal(Enumerable.Range(0, 24).Select(r => r / 8));
-        block.Atoms.Should().Equal(Enumerable.Range(0, 24).Select(r => r % 8));
+        block.Ids.Should().Equal(Enumerable.Range(0, 24).Select(r => new RowId(r / 8, r % 8)));
         var rows = new LinearRows();
         potential.ComputeRows(frames[2], rows, withForces: false);
         block.Row(16 + 5).ToArray().Should().Equal(rows.AtomEnergy(5).ToArray());
@@ -37,11 +37,11 @@ public sealed class FeatureRowsTests
         var potential = Mtp();
         var frames = Frames();
 
-        var configurations = FeatureRows.From(potential, frames, FeatureMode.Configuration);
-        var neighbourhoods = FeatureRows.From(potential, frames, FeatureMode.Neighbourhood);
+        var configurations = StructureFeatures.From(potential, frames, FeatureMode.Configuration);
+        var neighbourhoods = StructureFeatures.From(potential, frames, FeatureMode.Neighbourhood);
 
         configurations.Count.Should().Be(3);
-        configurations.Atoms.Should().AllBeEquivalentTo(-1);
+        configurations.Ids.Should().Equal(new RowId(0, -1), new RowId(1, -1), new RowId(2, -1));
         for (var c = 0; c < configurations.Columns; c++)
         {
             var sum = Enumerable.Range(8, 8).Sum(r => neighbourhoods.Row(r)[c]);
@@ -55,7 +55,7 @@ public sealed class FeatureRowsTests
         var frames = Frames();
         frames.Add(new Structure(Cell.Orthorhombic(5, 5, 5), Pbc.All, [6], [Vec3.Zero]));
 
-        var build = () => FeatureRows.From(Mtp(), frames, FeatureMode.Neighbourhood);
+        var build = () => StructureFeatures.From(Mtp(), frames, FeatureMode.Neighbourhood);
 
         build.Should().Throw<PotentialException>().WithMessage("Frame 3:*does not describe C*");
     }

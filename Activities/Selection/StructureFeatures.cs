@@ -1,5 +1,6 @@
 using ActiveLearning.Atomistics;
 using ActiveLearning.Atomistics.Potentials;
+using ActiveLearning.Selection.DOptimality;
 
 namespace ActiveLearning.Activities.Selection;
 
@@ -14,35 +15,21 @@ public enum FeatureMode
 }
 
 /// <summary>
-/// Feature rows of many structures in one row-major block, each row tagged with the structure (frame, 0-based, in input
-/// order) and atom (−1 in configuration mode) it came from, so that grades and selections name their frames.
+/// Builds Selection's <see cref="ActiveLearning.Selection.DOptimality.FeatureRows"/> from structures and a linear potential:
+/// each row is tagged <c>RowId(frame, atom)</c> with the frame's 0-based position in the input and the atom (−1 for a
+/// configuration row), so that grades and selections name their frames.
 /// </summary>
-/// <param name="Rows">Row-major values, <see cref="Count"/> × <see cref="Columns"/>.</param>
-/// <param name="Columns">Values per row: the potential's parameter count m.</param>
-/// <param name="Frames">Frame of each row.</param>
-/// <param name="Atoms">Atom of each row, or −1 for a configuration row.</param>
-public sealed record FeatureBlock(double[] Rows, int Columns, int[] Frames, int[] Atoms)
-{
-    /// <summary>Number of rows.</summary>
-    public int Count => Frames.Length;
-
-    /// <summary>Row <paramref name="index"/>.</summary>
-    public ReadOnlySpan<double> Row(int index) => Rows.AsSpan(index * Columns, Columns);
-}
-
-/// <summary>Builds <see cref="FeatureBlock"/>s from structures and a linear potential.</summary>
-public static class FeatureRows
+public static class StructureFeatures
 {
     /// <summary>The rows of <paramref name="structures"/> in <paramref name="mode"/>.</summary>
     /// <exception cref="PotentialException">The potential cannot evaluate a structure; the message names its frame.</exception>
-    public static FeatureBlock From(ILinearPotential potential, IEnumerable<Structure> structures, FeatureMode mode)
+    public static FeatureRows From(ILinearPotential potential, IEnumerable<Structure> structures, FeatureMode mode)
     {
         ArgumentNullException.ThrowIfNull(potential);
         ArgumentNullException.ThrowIfNull(structures);
         var m = potential.ParameterCount;
         var values = new List<double>();
-        var frames = new List<int>();
-        var atoms = new List<int>();
+        var ids = new List<RowId>();
         var rows = new LinearRows();
         var frame = 0;
         foreach (var structure in structures)
@@ -59,22 +46,20 @@ public static class FeatureRows
             if (mode == FeatureMode.Configuration)
             {
                 values.AddRange(rows.Energy);
-                frames.Add(frame);
-                atoms.Add(-1);
+                ids.Add(new RowId(frame, -1));
             }
             else
             {
                 for (var i = 0; i < structure.Count; i++)
                 {
                     values.AddRange(rows.AtomEnergies.AsSpan(i * m, m));
-                    frames.Add(frame);
-                    atoms.Add(i);
+                    ids.Add(new RowId(frame, i));
                 }
             }
 
             frame++;
         }
 
-        return new FeatureBlock([.. values], m, [.. frames], [.. atoms]);
+        return new FeatureRows([.. values], m, [.. ids]);
     }
 }
