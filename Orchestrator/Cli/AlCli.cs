@@ -74,6 +74,8 @@ public static class AlCli
         root.Add(RelaxCommand.Create(context));
         root.Add(MtpInitCommand.Create(context));
         root.Add(FitCommand.Create(context));
+        root.Add(SelectionCommands.Grade(context));
+        root.Add(SelectionCommands.Select(context));
 
         // The built-in action reports the entry assembly's version, which is the test host when al runs in-process.
         foreach (var option in root.Options)
