@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Reflection;
 using ActiveLearning.Atomistics.Formats;
@@ -20,7 +21,8 @@ public static class AlCli
         var context = new CliContext(output, error, time);
         var root = BuildRootCommand(context);
         var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        // Asking for help is never an error, even when required arguments are missing.
+        if (parsed.Errors.Count > 0 && parsed.Action is not (HelpAction or RootHelpAction))
         {
             foreach (var parseError in parsed.Errors)
             {
@@ -84,9 +86,44 @@ public static class AlCli
             {
                 version.Action = new PrintVersionAction();
             }
+            else if (option is HelpOption help && help.Action is { } detailed)
+            {
+                help.Action = new RootHelpAction(root, detailed);
+            }
         }
 
         return root;
+    }
+
+    // The default root help repeats every command's whole description; the root lists one line per command instead and
+    // leaves the details (options, examples) to 'al COMMAND --help'.
+    private sealed class RootHelpAction(RootCommand root, CommandLineAction detailed) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            if (parseResult.CommandResult.Command != root)
+            {
+                return detailed is SynchronousCommandLineAction synchronous ? synchronous.Invoke(parseResult) : ExitCodes.Ok;
+            }
+
+            var output = parseResult.InvocationConfiguration.Output;
+            output.WriteLine(root.Description);
+            output.WriteLine();
+            output.WriteLine("Usage: al COMMAND [arguments] [options]      (al COMMAND --help for its options and examples)");
+            output.WriteLine();
+            output.WriteLine("Commands:");
+            foreach (var command in root.Subcommands)
+            {
+                var summary = (command.Description ?? string.Empty).Split('\n')[0].Trim();
+                output.WriteLine($"  {command.Name,-10} {summary}");
+            }
+
+            output.WriteLine();
+            output.WriteLine("Options:");
+            output.WriteLine("  --version  the version of al");
+            output.WriteLine("  --help     this text");
+            return ExitCodes.Ok;
+        }
     }
 
     private sealed class PrintVersionAction : SynchronousCommandLineAction

@@ -27,8 +27,9 @@ internal static class EvalCommand
         var command = new Command(
             "eval",
             """
-            Evaluate a potential on structures: energy (eV), forces (eV/Å) and, for 3-D periodic cells, stress (eV/Å³,
-            ASE's sign) are written as labels. Structures the potential cannot evaluate (an element it does not describe,
+            Label structures with a potential's energy, forces and stress.
+
+            Energy (eV), forces (eV/Å) and, for 3-D periodic cells, stress (eV/Å³, ASE's sign) are written as labels. Structures the potential cannot evaluate (an element it does not describe,
             overlapping atoms, non-finite positions) stop the run with exit code 2, naming the structure.
 
             Examples:

@@ -44,7 +44,9 @@ internal static class FitCommand
         var command = new Command(
             "fit",
             """
-            Fit a moment tensor potential: weighted linear least squares for the species and moment coefficients
+            Fit a moment tensor potential to labelled structures.
+
+            Weighted linear least squares for the species and moment coefficients
             (MLIP-2's loss; weights 1 : 0.01 : 0.001 for energy, forces, virial, energies normalised per √atoms), with the
             radial functions kept as they are (an untrained template gets Chebyshev-shaped ones), then optionally a
             non-linear refinement of the radial functions (--refine-steps). Prints energy (meV/atom),

@@ -56,8 +56,9 @@ internal static class MdCommand
         var command = new Command(
             "md",
             """
-            Run molecular dynamics with a potential: velocity Verlet (NVE), Langevin or Nosé–Hoover chain (NVT), or the MTK
-            barostat (NPT), with optional linear temperature and pressure ramps. Progress (step, T, P, energy) is shown every
+            Run molecular dynamics with a potential.
+
+            Velocity Verlet (NVE), Langevin or Nosé–Hoover chain (NVT), or the MTK barostat (NPT), with optional linear temperature and pressure ramps. Progress (step, T, P, energy) is shown every
             two seconds; Ctrl-C stops after the current step and still writes OUTPUT and the trajectory so far (exit 130).
 
             Examples:

@@ -26,7 +26,9 @@ internal static class RelaxCommand
         var command = new Command(
             "relax",
             """
-            Relax structures with FIRE: positions, and with --cell also the cell under a target pressure. Every structure is
+            Relax structures with FIRE.
+
+            Positions, and with --cell also the cell under a target pressure. Every structure is
             written, with info relax_converged (T/F) and relax_steps; the exit code is 1 if any did not converge.
 
             Examples:

@@ -36,7 +36,9 @@ internal static class SelectionCommands
         var command = new Command(
             "grade",
             """
-            Extrapolation grade γ (D-optimality, MaxVol active set) of every structure: γ ≤ 1 interpolates, γ > 1
+            Extrapolation grade γ of structures against a training set.
+
+            D-optimality with a MaxVol active set: γ ≤ 1 interpolates, γ > 1
             extrapolates (MLIP-2 saves frames above 2.1 and stops MD above 10). The potential must be linear (an .mtp).
 
             Examples:
@@ -87,8 +89,9 @@ internal static class SelectionCommands
         var command = new Command(
             "select",
             """
-            Choose the candidates that enlarge the active set's volume most (MaxVol select-add, at most one row per
-            structure), optionally only those above a γ threshold. The selected structures are what to label next.
+            Choose the candidates most worth labelling.
+
+            The candidates that enlarge the active set's volume most (MaxVol select-add, at most one row per structure), optionally only those above a γ threshold. The selected structures are what to label next.
 
             Example:
               al select -p si.mtp --train train.extxyz --candidates md.extxyz --limit 20 --threshold 2.1 to-label.extxyz

@@ -33,6 +33,32 @@ public sealed class AlCliTests
         result.StandardOutput.Should().Contain("convert").And.Contain("Exit codes");
     }
 
+    [Theory]
+    [InlineData("convert")]
+    [InlineData("eval")]
+    [InlineData("md")]
+    [InlineData("relax")]
+    [InlineData("mtp", "init")]
+    [InlineData("fit")]
+    [InlineData("grade")]
+    [InlineData("select")]
+    public async Task Every_command_explains_itself_with_examples_even_without_its_required_arguments(params string[] command)
+    {
+        var result = await Run([.. command, "--help"]);
+
+        result.ExitCode.Should().Be(ExitCodes.Ok, result.StandardError);
+        result.StandardOutput.Should().Contain("Usage:").And.Contain("Example");
+    }
+
+    [Fact]
+    public async Task The_root_help_lists_one_line_per_command()
+    {
+        var result = await Run("--help");
+
+        result.StandardOutput.Should().Contain("  md         Run molecular dynamics with a potential.");
+        result.StandardOutput.Should().NotContain("Examples:");
+    }
+
     [Fact]
     public async Task Convert_help_lists_every_format()
     {
