@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 # Packages the tests need, with a file each one provides (to tell whether it is installed).
 declare -A needed=(
   [python3-ase]=/usr/lib/python3/dist-packages/ase/__init__.py
+  [python3-spglib]=/usr/lib/python3/dist-packages/spglib/__init__.py
   [lammps]=/usr/bin/lmp
   [lammps-data]=/usr/share/lammps/potentials/Si.sw
 )

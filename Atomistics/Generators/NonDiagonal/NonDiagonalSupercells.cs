@@ -184,9 +184,10 @@ public static class NonDiagonalSupercells
             {
                 for (var copy = 0; copy < options.CopiesPerSupercell; copy++)
                 {
-                    var strain = RandomSymmetricStrain(random, options.StrainAmplitude);
-                    var structure = Deformed(pristine, scaling * (Mat3.Identity + strain));
-                    Displace(structure, random, options.DisplacementSigma);
+                    var strain = Perturbations.RandomSymmetricStrain(random, options.StrainAmplitude);
+                    // Scaling and strain as one deformation F = s·(I + ε), given to Strain as F − I.
+                    var deformed = Perturbations.Strain(pristine, (scaling * (Mat3.Identity + strain)) + (-1.0 * Mat3.Identity));
+                    var structure = Perturbations.Rattle(deformed, options.DisplacementSigma, random);
                     AddProvenance(structure, plan, planned, scaling, copy, strain, options.DisplacementSigma, seed);
                     result.Add(structure);
                 }
@@ -367,48 +368,6 @@ public static class NonDiagonalSupercells
 
         return true;
     }
-
-    private static Mat3 RandomSymmetricStrain(Random random, double amplitude)
-    {
-        if (amplitude == 0)
-        {
-            return default;
-        }
-
-        double Draw() => amplitude * ((2 * random.NextDouble()) - 1);
-        double xx = Draw(), yy = Draw(), zz = Draw(), yz = Draw(), xz = Draw(), xy = Draw();
-        return new Mat3(xx, xy, xz, xy, yy, yz, xz, yz, zz);
-    }
-
-    private static Structure Deformed(Structure pristine, Mat3 deformation)
-    {
-        var structure = pristine.Clone();
-        structure.Cell = pristine.Cell.Deform(deformation);
-        var transpose = deformation.Transpose();
-        for (var i = 0; i < structure.Count; i++)
-        {
-            structure.Positions[i] = pristine.Positions[i] * transpose;
-        }
-
-        return structure;
-    }
-
-    private static void Displace(Structure structure, Random random, double sigma)
-    {
-        if (sigma == 0)
-        {
-            return;
-        }
-
-        for (var i = 0; i < structure.Count; i++)
-        {
-            structure.Positions[i] += sigma * new Vec3(Gaussian(random), Gaussian(random), Gaussian(random));
-        }
-    }
-
-    // Box–Muller; 1 − u keeps the logarithm's argument in (0, 1].
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     private static void AddProvenance(Structure structure, NonDiagonalPlan plan, PlannedSupercell planned, double scaling, int copy, Mat3 strain, double sigma, int seed)
     {
