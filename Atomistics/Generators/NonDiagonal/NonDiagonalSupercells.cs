@@ -374,6 +374,7 @@ public static class NonDiagonalSupercells
         var (n1, n2, n3) = (plan.N1, plan.N2, plan.N3);
         var info = structure.Info;
         info["generator"] = "ndsc";
+        info["config_type"] = "ndsc";
         info["supercell_matrix"] = InfoValue.FromIntegers(IntegerMatrix.RowMajor(IntegerMatrix.ToLong(planned.Matrix)));
         info["ndsc_hnf"] = InfoValue.FromIntegers(IntegerMatrix.RowMajor(IntegerMatrix.ToLong(planned.HermiteNormalForm)));
         info["ndsc_grid"] = InfoValue.FromIntegers([n1, n2, n3]);

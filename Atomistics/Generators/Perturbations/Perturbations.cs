@@ -175,6 +175,7 @@ public static class Perturbations
                 [z1, z2],
                 [centre - new Vec3(d / 2, 0, 0), centre + new Vec3(d / 2, 0, 0)]);
             structure.Info["generator"] = "dimer";
+            structure.Info.TryAdd("config_type", "dimer");
             structure.Info["parameters"] = Invariant($"elements={first}-{second} distance={d:R} box={box:R}");
             structure.Info["dimer_distance"] = d;
             results[k] = structure;
@@ -199,6 +200,7 @@ public static class Perturbations
                 [z],
                 [box > 0 ? new Vec3(box / 2, box / 2, box / 2) : Vec3.Zero]);
             structure.Info["generator"] = "isolated_atom";
+            structure.Info.TryAdd("config_type", "isolated_atom");
             structure.Info["parameters"] = Invariant($"element={elements[k]} box={box:R}");
             results[k] = structure;
         }
@@ -212,6 +214,8 @@ public static class Perturbations
         result.Reference = null;
         result.Calculated = null;
         result.Info["generator"] = generator;
+        // A perturbed structure keeps its parent's group (rattled NDSC cells stay "ndsc") for per-type error reports.
+        result.Info.TryAdd("config_type", generator);
         result.Info["parameters"] = parameters;
         if (parent is not null)
         {

@@ -58,6 +58,7 @@ public static class RandomStructureGenerator
             if (work.TryBuild(random, out var structure, out var group))
             {
                 structure.Info["generator"] = "random";
+                structure.Info["config_type"] = "random";
                 structure.Info["seed"] = (long)seed;
                 structure.Info["index"] = (long)index;
                 structure.Info["parameters"] = options.Describe();

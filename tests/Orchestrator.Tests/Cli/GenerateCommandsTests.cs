@@ -33,7 +33,7 @@ public sealed class GenerateCommandsTests
         result.StandardError.Should().Contain("supercells for the 4×4×4 grid").And.Contain("against 128 in the diagonal supercell");
         var structures = StructureFiles.ReadAll(directory.File("ndsc.extxyz"));
         structures.Should().NotBeEmpty();
-        structures.Should().OnlyContain(s => s.Count <= 8 && s.Info["generator"].AsString() == "ndsc");
+        structures.Should().OnlyContain(s => s.Count <= 8 && s.Info["generator"].AsString() == "ndsc" && s.Info["config_type"].AsString() == "ndsc");
         structures.Count.Should().Be(2 * structures.Select(s => s.Info["ndsc_hnf"].ToString()).Distinct().Count());
     }
 
@@ -93,7 +93,7 @@ public sealed class GenerateCommandsTests
 
         new[] { rattle, strain, scale }.Should().OnlyContain(r => r.ExitCode == ExitCodes.Ok);
         var rattled = StructureFiles.ReadAll(directory.File("rattled.extxyz"));
-        rattled.Should().HaveCount(3).And.OnlyContain(s => s.Info["parent"].AsString() == "si.vasp#0");
+        rattled.Should().HaveCount(3).And.OnlyContain(s => s.Info["parent"].AsString() == "si.vasp#0" && s.Info["config_type"].AsString() == "rattle");
         StructureFiles.ReadAll(directory.File("strained.extxyz")).Should().HaveCount(2);
         var volume = Zincblende.Primitive(5.431, 14, 14).Cell.Volume;
         StructureFiles.ReadAll(directory.File("eos.extxyz")).Select(s => s.Cell.Volume / volume)
