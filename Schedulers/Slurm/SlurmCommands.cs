@@ -2,11 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
+using ActiveLearning.Schedulers.Transport;
+
 namespace ActiveLearning.Schedulers.Slurm;
 
 /// <summary>
 /// Builds SLURM command argument lists and batch-script text. Pure: nothing is executed. Argument lists are
-/// meant for direct process execution, or for <see cref="PosixShell.CommandLine"/> when they must cross a shell (ssh).
+/// meant for direct process execution, or for <see cref="ShellQuoting.Join"/> when they must cross a shell (ssh).
 /// </summary>
 public static partial class SlurmCommands
 {
@@ -23,7 +25,7 @@ public static partial class SlurmCommands
     /// The batch script for <paramref name="request"/>: <c>#!/bin/bash</c>, the <c>#SBATCH</c> directives (name, paths
     /// and resources), the extra directives, the set-up lines, a <c>cd</c> into the working directory and the body.
     /// Names and paths in directives are double-quoted with <c>\</c> escapes, which is how sbatch itself reads them;
-    /// in shell lines they are single-quoted (<see cref="PosixShell.Quote"/>), so no text of theirs is ever executed.
+    /// in shell lines they are single-quoted (<see cref="ShellQuoting.Quote"/>), so no text of theirs is ever executed.
     /// </summary>
     /// <exception cref="ArgumentException">A name or path contains a line break or NUL, the working directory is not
     /// absolute, a count is below 1, a wall time is not positive, or a partition/account/QoS holds characters
@@ -64,7 +66,7 @@ public static partial class SlurmCommands
             RequireSingleLine(line, "set-up line");
             script.Append(line).Append('\n');
         }
-        script.Append("cd -- ").Append(PosixShell.Quote(request.WorkingDirectory)).Append(" || exit 1\n");
+        script.Append("cd -- ").Append(ShellQuoting.Quote(request.WorkingDirectory)).Append(" || exit 1\n");
         script.Append(request.Body);
         if (!request.Body.EndsWith('\n')) script.Append('\n');
         return script.ToString();

@@ -1,6 +1,8 @@
 using ActiveLearning.Schedulers.Slurm;
 using ActiveLearning.TestSupport;
 
+using ActiveLearning.Schedulers.Transport;
+
 namespace ActiveLearning.Schedulers.Tests.Slurm;
 
 public sealed class SlurmCommandsTests
@@ -45,7 +47,7 @@ public sealed class SlurmCommandsTests
             #SBATCH --exclusive
             module load qe/6.7
             source /opt/env.sh
-            cd -- /scratch/al/abc123 || exit 1
+            cd -- '/scratch/al/abc123' || exit 1
             srun pw.x -in pw.in > pw.out
 
             """.Replace("\r\n", "\n", StringComparison.Ordinal));
@@ -55,7 +57,7 @@ public sealed class SlurmCommandsTests
     public void Defaults_leave_resources_out()
     {
         var script = SlurmCommands.BatchScript(new SlurmJobRequest("n", "/w", new SlurmResources(), "true\n"));
-        script.Should().Be("#!/bin/bash\n#SBATCH --job-name=\"n\"\n#SBATCH --chdir=\"/w\"\ncd -- /w || exit 1\ntrue\n");
+        script.Should().Be("#!/bin/bash\n#SBATCH --job-name=\"n\"\n#SBATCH --chdir=\"/w\"\ncd -- '/w' || exit 1\ntrue\n");
     }
 
     [Theory]
@@ -129,12 +131,12 @@ public sealed class SlurmCommandsTests
     }
 
     [Theory]
-    [InlineData("plain", "plain")]
+    [InlineData("plain", "'plain'")]
     [InlineData("", "''")]
     [InlineData("a b", "'a b'")]
     [InlineData("it's", "'it'\\''s'")]
     [InlineData("$(x)", "'$(x)'")]
-    public void Posix_quoting(string text, string quoted) => PosixShell.Quote(text).Should().Be(quoted);
+    public void Posix_quoting(string text, string quoted) => ShellQuoting.Quote(text).Should().Be(quoted);
 
     public static TheoryData<string> NastyNames => new()
     {
@@ -155,7 +157,7 @@ public sealed class SlurmCommandsTests
         using var temp = new TempDirectory();
         var workDir = Path.Combine(temp.Path, nasty.Replace('/', '_'));
         Directory.CreateDirectory(workDir);
-        var resources = new SlurmResources { SetupLines = ["export AL_NAME=" + PosixShell.Quote(nasty)] };
+        var resources = new SlurmResources { SetupLines = ["export AL_NAME=" + ShellQuoting.Quote(nasty)] };
         var script = SlurmCommands.BatchScript(new SlurmJobRequest(nasty, workDir, resources, "echo ok; pwd; printf '%s\\n' \"$AL_NAME\"")
         {
             OutputPath = Path.Combine(workDir, nasty.Replace('/', '_') + ".out"),
@@ -187,7 +189,7 @@ public sealed class SlurmCommandsTests
     {
         var marker = "/tmp/pwned-" + Guid.NewGuid().ToString("N");
         string[] arguments = ["printf", "[%s]\\n", "it's", "$(touch " + marker + ")", "a;b", "", "x y", "\"q\"", "`id`"];
-        var line = PosixShell.CommandLine(arguments);
+        var line = ShellQuoting.Join(arguments);
         var run = await ExternalProcess.RunAsync("bash", ["-c", line], timeout: TimeSpan.FromSeconds(30));
         run.StandardOutput.Should().Be(string.Concat(arguments.Skip(2).Select(a => "[" + a + "]\n")));
         File.Exists(marker).Should().BeFalse();
