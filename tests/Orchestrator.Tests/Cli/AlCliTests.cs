@@ -1,3 +1,4 @@
+using static ActiveLearning.Orchestrator.Tests.Cli.AlRunner;
 using ActiveLearning.Orchestrator.Cli;
 using ActiveLearning.TestSupport;
 
@@ -5,14 +6,6 @@ namespace ActiveLearning.Orchestrator.Tests.Cli;
 
 public sealed class AlCliTests
 {
-    private static async Task<ProcessResult> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await AlCli.RunAsync(args, output, error, TimeProvider.System, CancellationToken.None);
-        return new ProcessResult(code, output.ToString(), error.ToString());
-    }
-
     private const string OneAtom = "1\nLattice=\"3 0 0 0 3 0 0 0 3\" Properties=species:S:1:pos:R:3\nSi 0 0 0\n";
 
     [Fact]

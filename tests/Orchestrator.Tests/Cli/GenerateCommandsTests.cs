@@ -1,3 +1,4 @@
+using static ActiveLearning.Orchestrator.Tests.Cli.AlRunner;
 using ActiveLearning.Atomistics;
 using ActiveLearning.Atomistics.Formats;
 using ActiveLearning.Orchestrator.Cli;
@@ -7,14 +8,6 @@ namespace ActiveLearning.Orchestrator.Tests.Cli;
 
 public sealed class GenerateCommandsTests
 {
-    private static async Task<ProcessResult> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await AlCli.RunAsync(args, output, error, TimeProvider.System, CancellationToken.None);
-        return new ProcessResult(code, output.ToString(), error.ToString());
-    }
-
     private static string Primitive(TempDirectory directory)
     {
         var path = directory.File("si.vasp");

@@ -1,3 +1,4 @@
+using static ActiveLearning.Orchestrator.Tests.Cli.AlRunner;
 using System.Text.Json;
 using ActiveLearning.Atomistics;
 using ActiveLearning.Atomistics.Formats;
@@ -8,16 +9,6 @@ namespace ActiveLearning.Orchestrator.Tests.Cli;
 
 public sealed class MdRelaxCommandTests
 {
-    private static async Task<ProcessResult> Run(CancellationToken cancellation, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await AlCli.RunAsync(args, output, error, TimeProvider.System, cancellation);
-        return new ProcessResult(code, output.ToString(), error.ToString());
-    }
-
-    private static Task<ProcessResult> Run(params string[] args) => Run(CancellationToken.None, args);
-
     private static string WriteDiamond(TempDirectory directory, double rattle = 0.0)
     {
         var structure = RandomStructures.Rattled(new Random(2), Zincblende.Conventional(5.431, 14, 14), rattle);
