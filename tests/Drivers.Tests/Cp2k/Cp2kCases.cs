@@ -15,7 +15,7 @@ internal static class Cp2kCases
     public static IReadOnlyList<string> Names { get; } =
     [
         "si8-dftb", "si8-dftb-compressed", "si8-dftb-expanded", "si8-dftb-triclinic", "si8-xtb", "si8-xtb-not-converged",
-        "crash-missing-dftb-parameters",
+        "si8-gpw", "crash-missing-dftb-parameters",
     ];
 
     private static readonly Cp2kSettings Dftb = new() { Method = Cp2kMethod.DftbNonScc };
@@ -39,6 +39,16 @@ internal static class Cp2kCases
 
         // GFN1-xTB stopped after one SCF iteration.
         "si8-xtb-not-converged" => (Si8Rattled(1.0), Xtb with { MaxScf = 1 }),
+
+        // PBE GPW with MOLOPT basis and GTH pseudopotential, Γ only and a low cutoff to keep it cheap.
+        "si8-gpw" => (Si8Rattled(1.0), new Cp2kSettings
+        {
+            Method = Cp2kMethod.DftGpw,
+            BasisSets = new Dictionary<string, string> { ["Si"] = "DZVP-MOLOPT-SR-GTH" },
+            Potentials = new Dictionary<string, string> { ["Si"] = "GTH-PBE-q4" },
+            Cutoff = 200,
+            RelativeCutoff = 30,
+        }),
 
         // DFTB pointed at a directory that does not exist: CP2K aborts.
         "crash-missing-dftb-parameters" => (Si8Rattled(1.0), Dftb with { DftbParameterDirectory = "/nonexistent/dftb" }),
