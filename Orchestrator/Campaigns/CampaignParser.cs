@@ -55,14 +55,37 @@ public static partial class CampaignParser
         public Campaign? Read(string text)
         {
             var stream = new YamlStream();
+            var scanner = new Scanner(new StringReader(text));
             try
             {
-                stream.Load(new StringReader(text));
+                stream.Load(new Parser(scanner));
             }
             catch (YamlException e)
             {
-                var message = e.InnerException is YamlException inner ? inner.Message : e.Message;
-                Errors.Add(new CampaignError(file, (int)e.Start.Line, (int)e.Start.Column, $"YAML syntax: {message}"));
+                // The loader wraps the scanner's exception; the innermost one knows where the text went wrong.
+                var innermost = e;
+                while (innermost.InnerException is YamlException inner)
+                {
+                    innermost = inner;
+                }
+
+                // A scanner error may carry the start of the enclosing construct (a tab in line 6 is reported at the mapping in
+                // line 1); the scanner's own position then points at the offending character.
+                var at = innermost.Start.Line > 0 ? innermost.Start : e.Start;
+                if (innermost is SyntaxErrorException && scanner.CurrentPosition.Index > at.Index)
+                {
+                    at = scanner.CurrentPosition;
+                }
+                Errors.Add(new CampaignError(
+                    file, (int)at.Line, (int)at.Column, $"YAML syntax: {innermost.Message.TrimEnd('.')}; expected valid YAML"));
+                return null;
+            }
+            catch (InvalidOperationException)
+            {
+                // YamlDotNet's scanner gives up this way on some malformed flow collections; where it stopped is the best position known.
+                var at = scanner.CurrentPosition;
+                Errors.Add(new CampaignError(
+                    file, (int)at.Line, (int)at.Column, "YAML syntax: the text cannot be read here; expected valid YAML (is a '{' or '[' left unclosed?)"));
                 return null;
             }
 
