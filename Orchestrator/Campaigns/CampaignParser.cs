@@ -920,6 +920,7 @@ public static partial class CampaignParser
             return null;
         }
 
+        // The unused parameter lets the value-type overload exist beside the reference-type one (constraints alone do not overload).
         public T? Required<T>(string key, Func<YamlNode, T?> read, int unused = 0)
             where T : struct
         {
@@ -949,7 +950,7 @@ public static partial class CampaignParser
             {
                 if (KeyNode(key) is { } node)
                 {
-                    reader.Error(node, $"{what}: '{key}' does not apply {context}; remove it");
+                    reader.Error(node, $"{what}: '{key}' does not apply {context}; expected no {key} here");
                 }
             }
         }
