@@ -79,6 +79,7 @@ public static class AlCli
         root.Add(SelectionCommands.Grade(context));
         root.Add(SelectionCommands.Select(context));
         root.Add(GenerateCommands.Create(context));
+        root.Add(ValidateCommand.Create(context));
 
         // The built-in action reports the entry assembly's version, which is the test host when al runs in-process.
         foreach (var option in root.Options)

@@ -1,0 +1,342 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+
+namespace ActiveLearning.Orchestrator.Campaigns;
+
+/// <summary>A parsed, validated campaign file: what to learn, from which teacher, on which machines, in which steps.</summary>
+/// <remarks>Built only by <see cref="CampaignParser"/>; every path is resolved against the campaign file's directory.</remarks>
+public sealed record Campaign
+{
+    /// <summary>The campaign's name (letters, digits, '.', '_', '-'); required.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Where the campaign keeps its state; default <c>runs/NAME</c> next to the campaign file.</summary>
+    public required CampaignPath Workdir { get; init; }
+
+    /// <summary>The seed of every random choice of the campaign (≥ 0); default 1.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>The element symbols the potential covers, in type order; required, non-empty, no repeats.</summary>
+    public required ImmutableArray<string> Species { get; init; }
+
+    /// <summary>The potential being learned; required.</summary>
+    public required ModelSpec Model { get; init; }
+
+    /// <summary>Where the reference labels come from; required.</summary>
+    public required ReferenceSpec Reference { get; init; }
+
+    /// <summary>The machines by name; default one cluster <c>local</c> of kind local.</summary>
+    public required ImmutableSortedDictionary<string, ClusterSpec> Clusters { get; init; }
+
+    /// <summary>How the model is fitted; default <see cref="FitSpec"/>'s defaults.</summary>
+    public FitSpec Fit { get; init; } = new();
+
+    /// <summary>Steps run once before the loop (usually generating the initial data set); default none.</summary>
+    public ImmutableArray<CampaignStep> Initial { get; init; } = [];
+
+    /// <summary>The learning loop; required.</summary>
+    public required LoopSpec Loop { get; init; }
+}
+
+/// <summary>A path from a campaign file: as written (hashed, so moving a campaign keeps its hash) and resolved.</summary>
+/// <param name="Written">The path as the file gives it.</param>
+/// <param name="FullPath">The absolute path, relative ones taken against the campaign file's directory.</param>
+public sealed record CampaignPath(string Written, string FullPath)
+{
+    /// <inheritdoc/>
+    public override string ToString() => FullPath;
+}
+
+/// <summary>The model being learned: a Moment Tensor Potential.</summary>
+public sealed record ModelSpec
+{
+    /// <summary>The kind of model; only <c>mtp</c>.</summary>
+    public string Kind { get; init; } = "mtp";
+
+    /// <summary>The MTP level, even, 2–28; default 10.</summary>
+    public int Level { get; init; } = 10;
+
+    /// <summary>Smallest interatomic distance the radial basis covers, Å (&gt; 0); default 2.0.</summary>
+    public double MinDist { get; init; } = 2.0;
+
+    /// <summary>The cutoff, Å (&gt; min_dist); default 5.0.</summary>
+    public double MaxDist { get; init; } = 5.0;
+
+    /// <summary>Number of radial basis functions (2–32); default 8.</summary>
+    public int RadialBasisSize { get; init; } = 8;
+}
+
+/// <summary>Where labels come from: a teacher potential, or a quantum code on a cluster.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(PotentialReference), "potential")]
+[JsonDerivedType(typeof(CodeReference), "code")]
+public abstract record ReferenceSpec;
+
+/// <summary><c>kind: potential</c>: a teacher potential evaluated in-process (for tests and demonstrations).</summary>
+/// <param name="Potential">The potential specification as <c>al eval --potential</c> takes it, e.g. <c>sw</c>; required.</param>
+public sealed record PotentialReference(string Potential) : ReferenceSpec;
+
+/// <summary><c>kind: quantum-espresso | cp2k</c>: a DFT code run on a cluster (shape only; the labeller comes later).</summary>
+/// <param name="Code">quantum-espresso or cp2k.</param>
+/// <param name="On">The cluster that runs it; required and defined under <c>clusters</c>.</param>
+/// <param name="Input">An input template, optional.</param>
+public sealed record CodeReference(string Code, string On, CampaignPath? Input) : ReferenceSpec;
+
+/// <summary>A machine that runs jobs.</summary>
+public sealed record ClusterSpec
+{
+    /// <summary><c>local</c> (this machine) or <c>slurm</c>; required.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Cores to use on a local cluster (≥ 1); default: all processors.</summary>
+    public int? Cores { get; init; }
+
+    /// <summary>How to reach a remote cluster; default none (commands run on this machine).</summary>
+    public SshSpec? Ssh { get; init; }
+
+    /// <summary>The campaign's directory on the cluster; required with <c>ssh</c>.</summary>
+    public string? RemoteRoot { get; init; }
+
+    /// <summary>The SLURM partition; default the cluster's default.</summary>
+    public string? Partition { get; init; }
+
+    /// <summary>Most jobs queued at once (≥ 1); default 50.</summary>
+    public int MaxQueued { get; init; } = 50;
+
+    /// <summary>Labelling tasks packed into one job (≥ 1); default 1.</summary>
+    public int TasksPerJob { get; init; } = 1;
+
+    /// <summary>Extra scheduler resources (e.g. <c>time: "01:00:00"</c>, <c>nodes: 1</c>); default none.</summary>
+    public ImmutableSortedDictionary<string, string> Resources { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+}
+
+/// <summary>An SSH connection.</summary>
+public sealed record SshSpec
+{
+    /// <summary>The host name; required.</summary>
+    public required string Host { get; init; }
+
+    /// <summary>The port (1–65535); default 22.</summary>
+    public int Port { get; init; } = 22;
+
+    /// <summary>The user; default the SSH configuration's.</summary>
+    public string? User { get; init; }
+
+    /// <summary>The private key; default the SSH configuration's.</summary>
+    public CampaignPath? IdentityFile { get; init; }
+
+    /// <summary>The known-hosts file; default ~/.ssh/known_hosts.</summary>
+    public CampaignPath? KnownHostsFile { get; init; }
+
+    /// <summary>An ssh_config file; default ~/.ssh/config.</summary>
+    public CampaignPath? ConfigFile { get; init; }
+}
+
+/// <summary>How models are fitted.</summary>
+public sealed record FitSpec
+{
+    /// <summary>Loss weights; default energy 1, forces 0.01, stress 0.001.</summary>
+    public FitWeights Weights { get; init; } = new();
+
+    /// <summary>Weight of the L2 penalty on the coefficients (≥ 0); default 0.</summary>
+    public double Regularisation { get; init; }
+
+    /// <summary>Most optimiser iterations per fit (≥ 1); default 1000.</summary>
+    public int MaxIterations { get; init; } = 1000;
+}
+
+/// <summary>Loss weights, each ≥ 0 and not all zero.</summary>
+/// <param name="Energy">Weight of energies per atom; default 1.</param>
+/// <param name="Forces">Weight of force components; default 0.01.</param>
+/// <param name="Stress">Weight of stress components; default 0.001.</param>
+public sealed record FitWeights(double Energy = 1.0, double Forces = 0.01, double Stress = 0.001);
+
+/// <summary>The learning loop.</summary>
+public sealed record LoopSpec
+{
+    /// <summary>Most iterations (≥ 1); default 20.</summary>
+    public int MaxIterations { get; init; } = 20;
+
+    /// <summary>The steps of one iteration, in order; required, non-empty.</summary>
+    public required ImmutableArray<CampaignStep> Steps { get; init; }
+
+    /// <summary>When to stop before <see cref="MaxIterations"/>; default never.</summary>
+    public StopRule StopWhen { get; init; } = new();
+}
+
+/// <summary>Stop rules; the loop stops when any given one holds.</summary>
+public sealed record StopRule
+{
+    /// <summary>Stop after this many iterations in a row selected nothing (≥ 1); default none.</summary>
+    public int? QuietIterations { get; init; }
+
+    /// <summary>Stop when the validation energy RMSE is below this, eV/atom (&gt; 0); default none.</summary>
+    public double? EnergyRmse { get; init; }
+
+    /// <summary>Stop when the validation force RMSE is below this, eV/Å (&gt; 0); default none.</summary>
+    public double? ForceRmse { get; init; }
+}
+
+/// <summary>One step of a campaign.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "step")]
+[JsonDerivedType(typeof(GenerateStep), "generate")]
+[JsonDerivedType(typeof(ExploreStep), "explore")]
+[JsonDerivedType(typeof(SelectStep), "select")]
+[JsonDerivedType(typeof(LabelStep), "label")]
+[JsonDerivedType(typeof(FitStep), "fit")]
+[JsonDerivedType(typeof(ValidateStep), "validate")]
+public abstract record CampaignStep
+{
+    /// <summary>The step's keyword in the campaign file.</summary>
+    [JsonIgnore]
+    public abstract string Keyword { get; }
+}
+
+/// <summary><c>generate:</c> adds candidate structures from a generator.</summary>
+/// <param name="Generator">The generator and its parameters.</param>
+public sealed record GenerateStep(GeneratorSpec Generator) : CampaignStep
+{
+    /// <inheritdoc/>
+    public override string Keyword => "generate";
+}
+
+/// <summary>A structure generator.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(NdscGenerator), "ndsc")]
+[JsonDerivedType(typeof(RandomGenerator), "random")]
+[JsonDerivedType(typeof(RattleGenerator), "rattle")]
+public abstract record GeneratorSpec;
+
+/// <summary><c>kind: ndsc</c> (alias non-diagonal-supercells): supercells of a primitive cell, rattled and strained.</summary>
+public sealed record NdscGenerator : GeneratorSpec
+{
+    /// <summary>The primitive cell's structure file; required and must exist.</summary>
+    public required CampaignPath Primitive { get; init; }
+
+    /// <summary>Largest supercell determinant (≥ 1); required.</summary>
+    public required int Grid { get; init; }
+
+    /// <summary>Gaussian displacement σ, Å (≥ 0); default 0.</summary>
+    public double Rattle { get; init; }
+
+    /// <summary>Largest random strain component (0–0.5); default 0.</summary>
+    public double Strain { get; init; }
+
+    /// <summary>Randomised copies of each supercell (≥ 1); default 1.</summary>
+    public int Copies { get; init; } = 1;
+
+    /// <summary>Isotropic length scale factors (&gt; 0); default [1].</summary>
+    public ImmutableArray<double> Scales { get; init; } = [1.0];
+}
+
+/// <summary><c>kind: random</c>: random cells with random positions.</summary>
+public sealed record RandomGenerator : GeneratorSpec
+{
+    /// <summary>Number of structures (≥ 1); required.</summary>
+    public required int Count { get; init; }
+
+    /// <summary>Atoms per structure, [lo, hi] inclusive (1 ≤ lo ≤ hi); required.</summary>
+    public required IntRange Atoms { get; init; }
+
+    /// <summary>Volume per atom, Å³, [lo, hi] (0 &lt; lo ≤ hi); required.</summary>
+    public required DoubleRange VolumePerAtom { get; init; }
+
+    /// <summary>Smallest interatomic distance, Å (&gt; 0); default 1.5.</summary>
+    public double MinSeparation { get; init; } = 1.5;
+
+    /// <summary>Space group number to impose (1–230); default none.</summary>
+    public int? Symmetry { get; init; }
+
+    /// <summary>Relative amount of each species (symbols of <c>species</c>, weights &gt; 0); default equal.</summary>
+    public ImmutableSortedDictionary<string, double> Composition { get; init; } = ImmutableSortedDictionary<string, double>.Empty;
+}
+
+/// <summary><c>kind: rattle</c>: rattled copies of structures from a file.</summary>
+public sealed record RattleGenerator : GeneratorSpec
+{
+    /// <summary>The structure file; required and must exist.</summary>
+    public required CampaignPath Source { get; init; }
+
+    /// <summary>Gaussian displacement σ, Å (&gt; 0); required.</summary>
+    public required double Sigma { get; init; }
+
+    /// <summary>Copies per structure (≥ 1); default 1.</summary>
+    public int Copies { get; init; } = 1;
+}
+
+/// <summary><c>explore:</c> molecular dynamics with the current model, extrapolation-graded.</summary>
+public sealed record ExploreStep : CampaignStep
+{
+    /// <inheritdoc/>
+    public override string Keyword => "explore";
+
+    /// <summary>Independent MD runs (≥ 1); default 1.</summary>
+    public int Walkers { get; init; } = 1;
+
+    /// <summary>nvt, npt or nve; default nvt.</summary>
+    public string Ensemble { get; init; } = "nvt";
+
+    /// <summary>Temperature, K: one value, or [lo, hi] spread over the walkers (&gt; 0); required.</summary>
+    public required DoubleRange Temperature { get; init; }
+
+    /// <summary>MD steps per walker (≥ 1); required.</summary>
+    public required int Steps { get; init; }
+
+    /// <summary>Time step, fs (&gt; 0); default 1.</summary>
+    public double Timestep { get; init; } = 1.0;
+
+    /// <summary>Extrapolation thresholds; default select 2, break 10.</summary>
+    public GradeThresholds Grade { get; init; } = new();
+}
+
+/// <summary>Extrapolation grade thresholds: 1 ≤ select &lt; break.</summary>
+/// <param name="Select">γ above which a structure becomes a candidate; default 2.</param>
+/// <param name="Break">γ above which a walker stops; default 10.</param>
+public sealed record GradeThresholds(double Select = 2.0, double Break = 10.0);
+
+/// <summary><c>select:</c> picks the candidates to label.</summary>
+public sealed record SelectStep : CampaignStep
+{
+    /// <inheritdoc/>
+    public override string Keyword => "select";
+
+    /// <summary>maxvol, committee, random or fps; default maxvol.</summary>
+    public string Method { get; init; } = "maxvol";
+
+    /// <summary>Most structures selected per iteration (≥ 1); required.</summary>
+    public required int Limit { get; init; }
+}
+
+/// <summary><c>label:</c> computes reference labels for the selected structures.</summary>
+/// <param name="On">The cluster to label on; must be defined; default <c>local</c>.</param>
+public sealed record LabelStep(string On) : CampaignStep
+{
+    /// <inheritdoc/>
+    public override string Keyword => "label";
+}
+
+/// <summary><c>fit:</c> refits the model on all labelled data with the campaign's <see cref="FitSpec"/>.</summary>
+/// <param name="MaxIterations">Overrides <see cref="FitSpec.MaxIterations"/> for this step (≥ 1); default none.</param>
+public sealed record FitStep(int? MaxIterations) : CampaignStep
+{
+    /// <inheritdoc/>
+    public override string Keyword => "fit";
+}
+
+/// <summary><c>validate:</c> measures the model on held-out labelled data.</summary>
+/// <param name="Fraction">Share of labelled structures held out, 0–1 exclusive of 1; default 0.1.</param>
+public sealed record ValidateStep(double Fraction = 0.1) : CampaignStep
+{
+    /// <inheritdoc/>
+    public override string Keyword => "validate";
+}
+
+/// <summary>An inclusive integer range.</summary>
+/// <param name="Lo">Lower bound.</param>
+/// <param name="Hi">Upper bound (≥ lo).</param>
+public sealed record IntRange(int Lo, int Hi);
+
+/// <summary>An inclusive range; a single value is written as a number and has lo = hi.</summary>
+/// <param name="Lo">Lower bound.</param>
+/// <param name="Hi">Upper bound (≥ lo).</param>
+public sealed record DoubleRange(double Lo, double Hi);
