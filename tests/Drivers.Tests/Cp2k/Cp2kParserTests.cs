@@ -1,6 +1,8 @@
 using ActiveLearning.Atomistics;
 using ActiveLearning.Drivers.Cp2k;
 
+using ActiveLearning.Drivers.Outputs;
+
 namespace ActiveLearning.Drivers.Tests.Cp2k;
 
 public sealed class Cp2kParserTests
@@ -9,11 +11,11 @@ public sealed class Cp2kParserTests
 
     private const double ForceUnit = Units.Hartree / Units.Bohr;
 
-    private static Cp2kResult Parse(string text, string name = "cp2k.out") => Cp2kParser.Parse(new StringReader(text), name);
+    private static CodeResult Parse(string text, string name = "cp2k.out") => Cp2kParser.Parse(new StringReader(text), name);
 
     private static string Output(string name) => File.ReadAllText(Cp2kCases.FixturePath(name + ".out"));
 
-    private static Cp2kResult ParseFixture(string name) => Cp2kParser.ParseFile(Cp2kCases.FixturePath(name + ".out"));
+    private static CodeResult ParseFixture(string name) => Cp2kParser.ParseFile(Cp2kCases.FixturePath(name + ".out"));
 
     /// <summary>
     /// ASE 3.22 has no reader for CP2K's output file (format 'cp2k-output' does not exist), so the numbers are checked against
@@ -28,7 +30,7 @@ public sealed class Cp2kParserTests
         string name, double energyHartree, int atom, double fx, double fy, double fz, double sxxGPa, double sxyGPa, double syzGPa)
     {
         var result = ParseFixture(name);
-        result.Status.Should().Be(Cp2kStatus.Converged, result.Detail);
+        result.Status.Should().Be(OutputStatus.Converged, result.Detail);
         var labels = result.ToLabels();
 
         labels.Energy!.Value.Should().BeApproximately(energyHartree * 27.211386245988, 1e-9);
@@ -48,7 +50,7 @@ public sealed class Cp2kParserTests
     public void Every_converged_run_has_a_full_label_whose_forces_add_up_to_cp2k_printed_sum(string name)
     {
         var result = ParseFixture(name);
-        result.Status.Should().Be(Cp2kStatus.Converged, result.Detail);
+        result.Status.Should().Be(OutputStatus.Converged, result.Detail);
         result.Version.Should().Be("2023.1");
         result.ScfIterations.Should().BeGreaterThan(0);
         var labels = result.ToLabels();
@@ -93,21 +95,21 @@ public sealed class Cp2kParserTests
     public void A_non_converged_SCF_is_not_a_label_although_cp2k_prints_numbers_and_exits_with_0()
     {
         var result = ParseFixture("si8-xtb-not-converged");
-        result.Status.Should().Be(Cp2kStatus.NotConverged);
+        result.Status.Should().Be(OutputStatus.NotConverged);
         result.Detail.Should().Contain("SCF run NOT converged");
         result.Energy.Should().NotBeNull("cp2k goes on after the warning, which is why the warning must be caught");
-        result.Invoking(r => r.ToLabels()).Should().Throw<Cp2kOutputException>()
-            .Where(e => e.Status == Cp2kStatus.NotConverged).WithMessage("*si8-xtb-not-converged.out*did not converge*");
+        result.Invoking(r => r.ToLabels()).Should().Throw<CodeOutputException>()
+            .Where(e => e.Status == OutputStatus.NotConverged).WithMessage("*si8-xtb-not-converged.out*did not converge*");
     }
 
     [Fact]
     public void An_abort_is_a_crash_with_cp2k_message()
     {
         var result = ParseFixture("crash-missing-dftb-parameters");
-        result.Status.Should().Be(Cp2kStatus.Crashed);
+        result.Status.Should().Be(OutputStatus.Crashed);
         result.Detail.Should().Be(
             "The specified OLD file </nonexistent/dftb/nonscc_parameter> cannot be opened. It does not exist. Data directory path: /usr/share/cp2k common/cp_files.F:396");
-        result.Invoking(r => r.ToLabels()).Should().Throw<Cp2kOutputException>().Where(e => e.Status == Cp2kStatus.Crashed);
+        result.Invoking(r => r.ToLabels()).Should().Throw<CodeOutputException>().Where(e => e.Status == OutputStatus.Crashed);
     }
 
     [Theory]
@@ -134,8 +136,8 @@ public sealed class Cp2kParserTests
             var result = Parse(text[..cut]);
             if (cut < ended)
             {
-                result.Status.Should().BeOneOf([Cp2kStatus.Incomplete, Cp2kStatus.Malformed], $"cut at {cut}");
-                result.Invoking(r => r.ToLabels()).Should().Throw<Cp2kOutputException>();
+                result.Status.Should().BeOneOf([OutputStatus.Incomplete, OutputStatus.Malformed], $"cut at {cut}");
+                result.Invoking(r => r.ToLabels()).Should().Throw<CodeOutputException>();
             }
         }
     }
@@ -145,7 +147,7 @@ public sealed class Cp2kParserTests
     {
         var text = Output("si8-dftb").Replace("-0.02328020", "-0.0232x020", StringComparison.Ordinal);
         var result = Parse(text, "garbled.out");
-        result.Status.Should().Be(Cp2kStatus.Malformed);
+        result.Status.Should().Be(OutputStatus.Malformed);
         result.Detail.Should().MatchRegex("garbled.out:[0-9]+: force: '-0.0232x020'");
     }
 
@@ -156,11 +158,11 @@ public sealed class Cp2kParserTests
         var forceRows = lines.FindIndex(l => l.Contains("ATOMIC FORCES in", StringComparison.Ordinal));
         var withoutForce = new List<string>(lines);
         withoutForce.RemoveAt(forceRows + 7);
-        Parse(string.Join('\n', withoutForce)).Status.Should().Be(Cp2kStatus.Malformed);
+        Parse(string.Join('\n', withoutForce)).Status.Should().Be(OutputStatus.Malformed);
 
         var withoutStress = new List<string>(lines);
         withoutStress.RemoveAt(lines.FindIndex(l => l.StartsWith(" STRESS|      y", StringComparison.Ordinal)));
-        Parse(string.Join('\n', withoutStress)).Status.Should().Be(Cp2kStatus.Malformed);
+        Parse(string.Join('\n', withoutStress)).Status.Should().Be(OutputStatus.Malformed);
     }
 
     [Fact]

@@ -2,13 +2,15 @@ using System.Text.Json;
 using ActiveLearning.Atomistics;
 using ActiveLearning.Drivers.QuantumEspresso;
 
+using ActiveLearning.Drivers.Outputs;
+
 namespace ActiveLearning.Drivers.Tests.QuantumEspresso;
 
 public sealed class QuantumEspressoParserTests
 {
     public static TheoryData<string> Converged => new("si2-diamond", "si2-rattled", "si8-rattled");
 
-    private static QuantumEspressoResult Parse(string text, string name = "pw.out") =>
+    private static CodeResult Parse(string text, string name = "pw.out") =>
         QuantumEspressoParser.Parse(new StringReader(text), name);
 
     private static string Output(string name) => File.ReadAllText(QuantumEspressoCases.FixturePath(name + ".out"));
@@ -32,7 +34,7 @@ public sealed class QuantumEspressoParserTests
         var reference = root.GetProperty("cases").GetProperty(name);
 
         var result = QuantumEspressoParser.ParseFile(QuantumEspressoCases.FixturePath(name + ".out"));
-        result.Status.Should().Be(QuantumEspressoStatus.Converged, result.Detail);
+        result.Status.Should().Be(OutputStatus.Converged, result.Detail);
         var labels = result.ToLabels();
 
         labels.Energy!.Value.Should().BeApproximately(reference.GetProperty("energy_eV").GetDouble() * energyScale, 1e-6);
@@ -81,19 +83,19 @@ public sealed class QuantumEspressoParserTests
     public void A_run_stopped_by_electron_maxstep_is_not_converged_and_gives_no_label()
     {
         var result = QuantumEspressoParser.ParseFile(QuantumEspressoCases.FixturePath("si2-not-converged.out"));
-        result.Status.Should().Be(QuantumEspressoStatus.NotConverged);
+        result.Status.Should().Be(OutputStatus.NotConverged);
         result.Detail.Should().Contain("convergence NOT achieved after   2 iterations");
         result.Energy.Should().BeNull();
         var labels = () => result.ToLabels();
-        labels.Should().Throw<QuantumEspressoOutputException>()
-            .Where(e => e.Status == QuantumEspressoStatus.NotConverged).WithMessage("*si2-not-converged.out*did not converge*");
+        labels.Should().Throw<CodeOutputException>()
+            .Where(e => e.Status == OutputStatus.NotConverged).WithMessage("*si2-not-converged.out*did not converge*");
     }
 
     [Fact]
     public void A_crash_is_reported_with_pw_x_message()
     {
         var result = QuantumEspressoParser.ParseFile(QuantumEspressoCases.FixturePath("crash-missing-pseudo.out"));
-        result.Status.Should().Be(QuantumEspressoStatus.Crashed);
+        result.Status.Should().Be(OutputStatus.Crashed);
         result.Detail.Should().Contain("readpp").And.Contain("Si.missing.UPF not found");
     }
 
@@ -121,8 +123,8 @@ public sealed class QuantumEspressoParserTests
             var result = Parse(text[..cut]);
             if (cut < jobDone)
             {
-                result.Status.Should().BeOneOf([QuantumEspressoStatus.Incomplete, QuantumEspressoStatus.Malformed], $"cut at {cut}");
-                result.Invoking(r => r.ToLabels()).Should().Throw<QuantumEspressoOutputException>();
+                result.Status.Should().BeOneOf([OutputStatus.Incomplete, OutputStatus.Malformed], $"cut at {cut}");
+                result.Invoking(r => r.ToLabels()).Should().Throw<CodeOutputException>();
             }
         }
     }
@@ -132,7 +134,7 @@ public sealed class QuantumEspressoParserTests
     {
         var text = Output("si2-rattled").Replace("-0.00362204", "-0.0036x204", StringComparison.Ordinal);
         var result = Parse(text, "garbled.out");
-        result.Status.Should().Be(QuantumEspressoStatus.Malformed);
+        result.Status.Should().Be(OutputStatus.Malformed);
         result.Detail.Should().MatchRegex("garbled.out:[0-9]+: force: '-0.0036x204'");
     }
 
@@ -141,6 +143,6 @@ public sealed class QuantumEspressoParserTests
     {
         var lines = Output("si8-rattled").Split('\n').ToList();
         lines.RemoveAt(lines.FindIndex(l => l.Contains("atom    5 type  1   force", StringComparison.Ordinal)));
-        Parse(string.Join('\n', lines)).Status.Should().Be(QuantumEspressoStatus.Malformed);
+        Parse(string.Join('\n', lines)).Status.Should().Be(OutputStatus.Malformed);
     }
 }
