@@ -158,6 +158,23 @@ public sealed class Structure
     /// <summary>Chemical symbol of atom <paramref name="index"/>.</summary>
     public string Symbol(int index) => Elements.Symbol(AtomicNumbers[index]);
 
+    /// <summary>The atomic numbers present, each once, in order of first appearance (the type order codes such as pw.x and CP2K use).</summary>
+    public int[] ElementsInOrder()
+    {
+        var seen = new bool[Elements.MaxAtomicNumber + 1];
+        var elements = new List<int>();
+        foreach (var z in AtomicNumbers)
+        {
+            if (!seen[z])
+            {
+                seen[z] = true;
+                elements.Add(z);
+            }
+        }
+
+        return [.. elements];
+    }
+
     /// <summary>Atomic masses in amu from the element table.</summary>
     public double[] Masses()
     {

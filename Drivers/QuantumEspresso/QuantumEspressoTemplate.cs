@@ -101,17 +101,7 @@ public static class QuantumEspressoTemplate
     public static IReadOnlyList<string> SpeciesInOrder(Structure structure)
     {
         ArgumentNullException.ThrowIfNull(structure);
-        var species = new List<string>();
-        foreach (var z in structure.AtomicNumbers)
-        {
-            var symbol = Elements.Symbol(z);
-            if (!species.Contains(symbol))
-            {
-                species.Add(symbol);
-            }
-        }
-
-        return species;
+        return Array.ConvertAll(structure.ElementsInOrder(), Elements.Symbol);
     }
 
     private readonly struct InputText(TextWriter writer)

@@ -55,15 +55,13 @@ internal static class PotentialOptions
 
     private static List<int> ElementsIn(string path, StructureFormat format)
     {
-        var seen = new bool[Atomistics.Elements.MaxAtomicNumber + 1];
         var elements = new List<int>();
         foreach (var structure in StructureFiles.Read(path, format))
         {
-            foreach (var z in structure.AtomicNumbers)
+            foreach (var z in structure.ElementsInOrder())
             {
-                if (!seen[z])
+                if (!elements.Contains(z))
                 {
-                    seen[z] = true;
                     elements.Add(z);
                 }
             }
