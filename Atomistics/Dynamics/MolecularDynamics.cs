@@ -179,7 +179,7 @@ public static class MolecularDynamics
                 sumTemperature += temperature;
                 sumPressure += stress is { } s ? -s.Trace / 3 / Units.GPa : double.NaN;
                 sumVolume += structure.Pbc == Pbc.All ? structure.Cell.Volume : 0;
-                drift.Add(step, ConservedEnergy());
+                drift.Add(step, ConservedEnergy(kinetic));
                 states++;
                 if (trajectory is not null && options.TrajectoryInterval > 0 && step % options.TrajectoryInterval == 0)
                 {
@@ -410,9 +410,10 @@ public static class MolecularDynamics
             ? 0.5 * barostatMass * strainRate.X * strainRate.X
             : 0.5 * barostatMass * strainRate.LengthSquared;
 
-        private double ConservedEnergy()
+        // The kinetic energy comes from the caller, which has already computed it for this state.
+        private double ConservedEnergy(double kinetic)
         {
-            var energy = evaluation.Energy + Kinetics.KineticEnergy(masses, velocities);
+            var energy = evaluation.Energy + kinetic;
             if (langevin)
             {
                 energy += heatToBath;
