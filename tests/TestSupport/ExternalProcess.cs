@@ -8,14 +8,15 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 /// <summary>Runs real external programs (ASE's Python, the <c>al</c> CLI) for integration tests.</summary>
 public static class ExternalProcess
 {
-    /// <summary>Runs a program to completion, with a time limit.</summary>
+    /// <summary>Runs a program to completion, with a time limit and optional extra environment variables.</summary>
     /// <exception cref="TimeoutException">The program did not end in time (it is killed).</exception>
     public static async Task<ProcessResult> RunAsync(
         string fileName,
         IEnumerable<string> arguments,
         string? standardInput = null,
         TimeSpan? timeout = null,
-        string? workingDirectory = null)
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -28,6 +29,11 @@ public static class ExternalProcess
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");

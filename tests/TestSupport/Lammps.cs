@@ -32,8 +32,16 @@ public static class Lammps
             throw new InvalidOperationException($"'{Program}' is missing: run ./test.sh, which installs Debian's lammps.");
         }
 
+        // Debian's lmp is linked against Open MPI, whose singleton start creates $TMPDIR/ompi.HOST.UID; two runs starting
+        // at once race on that mkdir and one dies with "File exists". A private TMPDIR per run removes the race.
+        var privateTemp = Path.Combine(directory, "mpi-tmp");
+        Directory.CreateDirectory(privateTemp);
         var result = await ExternalProcess.RunAsync(
-            Program, ["-in", inputFile, "-log", "log.lammps", "-screen", "none"], timeout: timeout ?? TimeSpan.FromMinutes(2), workingDirectory: directory);
+            Program,
+            ["-in", inputFile, "-log", "log.lammps", "-screen", "none"],
+            timeout: timeout ?? TimeSpan.FromMinutes(2),
+            workingDirectory: directory,
+            environment: new Dictionary<string, string> { ["TMPDIR"] = privateTemp });
         if (result.ExitCode != 0)
         {
             var log = Path.Combine(directory, "log.lammps");
