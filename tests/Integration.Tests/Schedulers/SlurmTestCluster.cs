@@ -14,6 +14,7 @@ namespace ActiveLearning.Integration.Tests.Schedulers;
 public sealed class SlurmTestCluster : IAsyncDisposable
 {
     private readonly List<ITransport> transports = [];
+    private readonly List<string> controlDirectories = [];
 
     public SlurmTestCluster()
     {
@@ -40,6 +41,7 @@ public sealed class SlurmTestCluster : IAsyncDisposable
         server ??= TestServices.Ssh;
         // Unix socket paths are short (~100 bytes): the control directory sits directly under /tmp.
         var control = Path.Combine("/tmp", "alcm-" + Guid.NewGuid().ToString("N")[..8]);
+        controlDirectories.Add(control);
         var transport = new OpenSshTransport(
             new SshOptions(server.Host, control)
             {
@@ -115,6 +117,18 @@ public sealed class SlurmTestCluster : IAsyncDisposable
         foreach (var transport in transports)
         {
             await transport.DisposeAsync();
+        }
+
+        foreach (var control in controlDirectories)
+        {
+            try
+            {
+                Directory.Delete(control, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A master still closing its socket; harmless.
+            }
         }
 
         Local.Dispose();
