@@ -187,23 +187,6 @@ public sealed class MtpBasisGeneratorTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void Level_28_is_generated_quickly()
-    {
-        // Best of three, as the machine is shared.
-        var best = TimeSpan.MaxValue;
-        MtpModel? model = null;
-        for (var run = 0; run < 3; run++)
-        {
-            var clock = Stopwatch.StartNew();
-            model = MtpBasisGenerator.Generate(28, 1, 1.0, 5.0);
-            best = clock.Elapsed < best ? clock.Elapsed : best;
-        }
-
-        output.WriteLine($"level 28: {best.TotalMilliseconds:F0} ms, {model!.ScalarMomentsCount} basis functions, {model.AlphaMomentsCount} moments, {model.AlphaIndexTimes.Length} products");
-        best.TotalSeconds.Should().BeLessThan(1.0);
-    }
-
     [Theory]
     [InlineData(1, 1, 1.0, 5.0, 8)]
     [InlineData(29, 1, 1.0, 5.0, 8)]
