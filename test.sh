@@ -10,6 +10,10 @@ declare -A needed=(
   [python3-spglib]=/usr/lib/python3/dist-packages/spglib/__init__.py
   [lammps]=/usr/bin/lmp
   [lammps-data]=/usr/share/lammps/potentials/Si.sw
+  [quantum-espresso]=/usr/bin/pw.x
+  [quantum-espresso-data]=/usr/share/espresso/pseudo/Si.pbe-rrkj.UPF
+  [cp2k]=/usr/bin/cp2k
+  [cp2k-data]=/usr/share/cp2k/DFTB/nonscc/nonscc_parameter
 )
 
 missing=()
