@@ -211,4 +211,30 @@ public sealed class QuantumEspressoLabellerTests
         outcome.Provenance.Corrections.Should().ContainSingle().Which.Should().Contain("electron_maxstep 2 → 4");
         File.Exists(Path.Combine(outcome.Provenance.WorkDirectory!, "pw.out")).Should().BeTrue();
     }
+
+    [Fact]
+    public async Task A_truncated_output_with_exit_code_0_is_retried_once_and_never_becomes_a_label()
+    {
+        Codes.Require("pw.x", "quantum-espresso");
+        using var directory = new TempDirectory();
+        using var scheduler = Codes.Scheduler(directory.File("runs"));
+        // The real pw.x, its output cut after 3000 bytes by a pipe whose last command succeeds: a job that looks fine.
+        var wrapper = directory.File("pw-truncated.sh");
+        File.WriteAllText(wrapper, "#!/bin/sh\npw.x \"$@\" | head -c 3000\n");
+        Assert.True(OperatingSystem.IsLinux(), "pw.x runs on Linux only");
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var labeller = CodeLabellers.QuantumEspresso(Settings, new CodeProfile { Executable = wrapper }, scheduler);
+
+        var outcome = (await Codes.LabelAllAsync(labeller, [Codes.Si2Rattled()])).Single();
+
+        outcome.Succeeded.Should().BeFalse();
+        outcome.Labels.Should().BeNull();
+        outcome.FailureReason.Should().Contain("output is incomplete").And.Contain("no 'JOB DONE.'");
+        outcome.Provenance.Attempts.Should().Be(2);
+        new FileInfo(Path.Combine(outcome.Provenance.WorkDirectory!, QuantumEspressoCode.OutputFile)).Length.Should().Be(3000);
+    }
 }
