@@ -167,7 +167,8 @@ internal static class LabelCommand
         structure.Info["label_method"] = provenance.Method;
         if (provenance.Version is { } version)
         {
-            structure.Info["label_version"] = version;
+            // Program and version together: a bare version such as 2023.1 would be read back as a number by extxyz readers.
+            structure.Info["label_version"] = $"{provenance.Method} {version}";
         }
 
         structure.Info["label_settings_hash"] = provenance.SettingsHash;
