@@ -1,5 +1,6 @@
 using ActiveLearning.Drivers.Cp2k;
 using ActiveLearning.Drivers.QuantumEspresso;
+using ActiveLearning.Drivers.Vasp;
 using ActiveLearning.Schedulers.Jobs;
 
 namespace ActiveLearning.Drivers.Labelling;
@@ -26,4 +27,13 @@ public static class CodeLabellers
         Cp2kSettings settings, CodeProfile? profile, IJobScheduler scheduler, CodeLabellerOptions? options = null) =>
         new(new Cp2kCode(), settings, profile ?? CodeProfile.Cp2k, scheduler,
             [new Cp2kScfHandler(), new CrashRetryHandler<Cp2kSettings>()], options);
+
+    /// <summary>A VASP labeller with <see cref="VaspScfHandler"/> and <see cref="CrashRetryHandler{TSettings}"/>.</summary>
+    /// <param name="settings">The VASP settings.</param>
+    /// <param name="profile">How VASP runs, e.g. <c>vasp_std</c> under an MPI launcher.</param>
+    /// <param name="scheduler">Where tasks run.</param>
+    /// <param name="options">Limits; default <see cref="CodeLabellerOptions"/>'s defaults.</param>
+    public static CodeLabeller<VaspSettings> Vasp(
+        VaspSettings settings, CodeProfile profile, IJobScheduler scheduler, CodeLabellerOptions? options = null) =>
+        new(new VaspCode(), settings, profile, scheduler, [new VaspScfHandler(), new CrashRetryHandler<VaspSettings>()], options);
 }

@@ -2,6 +2,7 @@ using ActiveLearning.Drivers.Cp2k;
 using ActiveLearning.Drivers.Labelling;
 using ActiveLearning.Drivers.Outputs;
 using ActiveLearning.Drivers.QuantumEspresso;
+using ActiveLearning.Drivers.Vasp;
 using ActiveLearning.Drivers.Tests.Cp2k;
 using ActiveLearning.Drivers.Tests.QuantumEspresso;
 using ActiveLearning.Schedulers.Jobs;
@@ -66,5 +67,23 @@ public sealed class ErrorHandlerTests
         retry.Settings.Should().BeSameAs(settings);
         retry.Description.Should().StartWith("retry after: ").And.Contain("nonscc_parameter");
         handler.Correct(settings, crash, 1).Should().BeNull();
+    }
+
+    [Fact]
+    public void VASP_NELM_exhaustion_gets_more_steps_and_smaller_AMIX_then_ALGO_All_then_nothing()
+    {
+        var output = OutcarParser.ParseFile(Path.Combine(AppContext.BaseDirectory, "Vasp", "Fixtures", "not-converged.OUTCAR"));
+        var attempt = Attempt(output, 0);
+        var handler = new VaspScfHandler();
+        var settings = new VaspSettings { PotcarDirectory = "/potcars", Encut = 300, KPointSpacing = 0.3, Nelm = 5 };
+
+        handler.Check(attempt).Should().BeTrue();
+        var first = handler.Correct(settings, attempt, 0)!;
+        first.Settings.Should().Be(settings with { Nelm = 100, Amix = 0.2 });
+        first.Description.Should().Be("NELM 5 → 100, AMIX 0.4 → 0.2");
+        var second = handler.Correct(first.Settings, attempt, 1)!;
+        second.Settings.Should().Be(first.Settings with { Nelm = 200, Algo = "All" });
+        handler.Correct(second.Settings, attempt, 2).Should().BeNull();
+        handler.Check(Attempt(OutcarParser.ParseFile(Path.Combine(AppContext.BaseDirectory, "Vasp", "Fixtures", "single-point.OUTCAR")), 0)).Should().BeFalse();
     }
 }
