@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using ActiveLearning.Atomistics;
 using ActiveLearning.Drivers.Outputs;
 using ActiveLearning.Schedulers.Jobs;
@@ -109,36 +111,49 @@ public sealed class CodeLabeller<TSettings> : ILabeller
             throw new LabelSettingsException(template.Program, problems);
         }
 
-        var pending = new List<Work>(structures.Count);
+        var first = new List<Work>(structures.Count);
         for (var index = 0; index < structures.Count; index++)
         {
-            pending.Add(new Work(index, structures[index], settings));
+            first.Add(new Work(index, structures[index], settings));
         }
 
-        while (pending.Count > 0)
+        // Every submission is a batch running on its own, so a corrected attempt is submitted as soon as its failed run is
+        // judged instead of waiting for the slowest task of its batch.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var events = Channel.CreateUnbounded<BatchEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var batches = new List<Task> { Submit(first, events.Writer, stop.Token) };
+        var running = 1;
+        try
         {
-            var byTask = new Dictionary<string, List<Work>>(StringComparer.Ordinal);
-            var tasks = new List<JobTask>();
-            foreach (var work in pending)
+            while (running > 0)
             {
-                var task = TaskFor(work);
-                if (!byTask.TryGetValue(task.Name, out var sharing))
+                var item = await events.Reader.ReadAsync(cancellationToken);
+                if (item.Error is { } error)
                 {
-                    byTask[task.Name] = sharing = [];
-                    tasks.Add(task);
+                    ExceptionDispatchInfo.Throw(error);
                 }
 
-                sharing.Add(work);
-            }
+                if (item.Result is not { } result)
+                {
+                    running--;
+                    foreach (var (name, lost) in item.Batch)
+                    {
+                        // A scheduler that ends without reporting a task breaks its contract; the structures still get an outcome.
+                        foreach (var work in lost)
+                        {
+                            yield return Failed(work, null, null, $"the scheduler {scheduler.Description} reported nothing for task {name}");
+                        }
+                    }
 
-            var next = new List<Work>();
-            await foreach (var result in scheduler.RunAsync(tasks, cancellationToken))
-            {
-                if (!byTask.Remove(result.Task.Name, out var sharing))
+                    continue;
+                }
+
+                if (!item.Batch.Remove(result.Task.Name, out var sharing))
                 {
                     continue;
                 }
 
+                var next = new List<Work>();
                 foreach (var work in sharing)
                 {
                     if (Judge(work, result) is { } outcome)
@@ -150,20 +165,59 @@ public sealed class CodeLabeller<TSettings> : ILabeller
                         next.Add(work);
                     }
                 }
-            }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            foreach (var (name, lost) in byTask)
-            {
-                // A scheduler that ends without reporting a task breaks its contract; the structures still get an outcome.
-                foreach (var work in lost)
+                if (next.Count > 0)
                 {
-                    yield return Failed(work, null, null, $"the scheduler {scheduler.Description} reported nothing for task {name}");
+                    batches.Add(Submit(next, events.Writer, stop.Token));
+                    running++;
                 }
             }
-
-            pending = next;
         }
+        finally
+        {
+            // Stopped early (cancelled, or the caller left the loop): stop the batches still running and wait for them, so no
+            // process outlives the enumeration and the scheduler can be disposed.
+            await stop.CancelAsync();
+            await Task.WhenAll(batches).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Starts one batch of tasks; its results, its end or its exception arrive on <paramref name="events"/>.</summary>
+    private Task Submit(List<Work> works, ChannelWriter<BatchEvent> events, CancellationToken cancellationToken)
+    {
+        var batch = new Dictionary<string, List<Work>>(StringComparer.Ordinal);
+        var tasks = new List<JobTask>();
+        foreach (var work in works)
+        {
+            var task = TaskFor(work);
+            if (!batch.TryGetValue(task.Name, out var sharing))
+            {
+                batch[task.Name] = sharing = [];
+                tasks.Add(task);
+            }
+
+            sharing.Add(work);
+        }
+
+        return Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await foreach (var result in scheduler.RunAsync(tasks, cancellationToken))
+                    {
+                        events.TryWrite(new BatchEvent(batch, result, null));
+                    }
+
+                    events.TryWrite(new BatchEvent(batch, null, null));
+                }
+                catch (Exception e)
+                {
+                    // Handed to the reader, which rethrows it: cancellation stays cancellation, a scheduler fault stays a fault.
+                    events.TryWrite(new BatchEvent(batch, null, e));
+                }
+            },
+            CancellationToken.None);
     }
 
     private JobTask TaskFor(Work work)
@@ -266,6 +320,9 @@ public sealed class CodeLabeller<TSettings> : ILabeller
 
     private LabelProvenance Provenance(Work work, CodeResult? output, JobTaskResult? job) =>
         new(Method, output?.Version, SettingsHash, job?.JobId, job?.LocalDirectory, work.Attempt, [.. work.Corrections]);
+
+    /// <summary>A result of a batch, its end (no result, no error) or the exception that stopped it.</summary>
+    private sealed record BatchEvent(Dictionary<string, List<Work>> Batch, JobTaskResult? Result, Exception? Error);
 
     private sealed class Work(int index, Structure structure, TSettings settings)
     {

@@ -237,4 +237,29 @@ public sealed class QuantumEspressoLabellerTests
         outcome.Provenance.Attempts.Should().Be(2);
         new FileInfo(Path.Combine(outcome.Provenance.WorkDirectory!, QuantumEspressoCode.OutputFile)).Length.Should().Be(3000);
     }
+
+    [Fact]
+    public async Task Cancelling_stops_the_runs_and_is_not_reported_as_a_failure()
+    {
+        Codes.Require("pw.x", "quantum-espresso");
+        using var directory = new TempDirectory();
+        using var scheduler = Codes.Scheduler(directory.Path);
+        var labeller = CodeLabellers.QuantumEspresso(Settings with { KPointSpacing = 0.3 }, null, scheduler);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var outcomes = new List<LabelOutcome>();
+
+        var run = async () =>
+        {
+            await foreach (var outcome in labeller.LabelAsync([Codes.Si8Rattled(), Codes.Si8Rattled().Clone()], cancel.Token))
+            {
+                outcomes.Add(outcome);
+            }
+        };
+
+        await run.Should().ThrowAsync<OperationCanceledException>();
+        outcomes.Should().BeEmpty("a cancelled run is neither a label nor a failure");
+        // The killed run left no finish marker: labelling again would run it, not read a half-written output.
+        Directory.GetDirectories(directory.Path).Should().NotBeEmpty()
+            .And.OnlyContain(d => !File.Exists(Path.Combine(d, "task.finished")));
+    }
 }
