@@ -31,7 +31,9 @@ public sealed record CodeLabellerOptions
 /// <see cref="LabelSettingsException"/>. Only a run whose output is complete and converged, whose command exited with 0 and
 /// whose forces cover every atom becomes a label; truncated or garbled outputs never do. The first attempt of a structure has
 /// the same task name every time, so labelling again after a crash finds the finished work directory instead of running
-/// again. Identical structures in one batch share one task.
+/// again, and so do corrected attempts (their inputs, hence names, are deterministic too). Identical structures in one batch
+/// share one task. Each submission is one <see cref="IJobScheduler.RunAsync"/> call; corrected attempts are submitted as
+/// soon as their failed run is judged, so the scheduler must accept overlapping calls (the local scheduler does).
 /// </remarks>
 /// <typeparam name="TSettings">The code's settings record.</typeparam>
 public sealed class CodeLabeller<TSettings> : ILabeller
