@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The one command that runs every test: installs the Debian packages the tests use, builds, runs `dotnet test` for the
-# whole solution and prints the totals. Exits non-zero on any failure or when a needed component cannot be installed.
+# The one command that runs every test: installs the Debian packages the tests use, starts a private SLURM and sshd on
+# loopback (scripts/services), builds, runs `dotnet test` for the whole solution, stops the services it started and
+# prints the totals. Exits non-zero on any failure or when a needed component cannot be installed or started.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,6 +15,13 @@ declare -A needed=(
   [quantum-espresso-data]=/usr/share/espresso/pseudo/Si.pbe-rrkj.UPF
   [cp2k]=/usr/bin/cp2k
   [cp2k-data]=/usr/share/cp2k/DFTB/nonscc/nonscc_parameter
+  [slurm-wlm]=/usr/sbin/slurmctld
+  [slurmd]=/usr/sbin/slurmd
+  [slurm-client]=/usr/bin/sbatch
+  [munge]=/usr/sbin/munged
+  [openssh-server]=/usr/sbin/sshd
+  [openssh-client]=/usr/bin/scp
+  [procps]=/usr/bin/pgrep
 )
 
 missing=()
@@ -38,6 +46,37 @@ for package in "${!needed[@]}"; do
     exit 1
   fi
 done
+
+# Services for the integration tests, in a fresh state directory; whatever was started is stopped on every exit.
+services_dir=$(mktemp -d /tmp/al-services.XXXXXX)
+stop_services() {
+  scripts/services/sshd.sh stop "$services_dir/sshd" || true
+  scripts/services/slurm.sh stop "$services_dir/slurm" || true
+  rm -rf "$services_dir"
+}
+trap stop_services EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start_service() { # name: one retry from a clean directory, because a failed start loses the whole run
+  local name=$1 attempt
+  for attempt in 1 2; do
+    if timeout 180 "scripts/services/$name.sh" start "$services_dir/$name"; then return 0; fi
+    echo "test.sh: starting $name failed (attempt $attempt); its files:" >&2
+    tail -n 30 "$services_dir/$name"/log/* "$services_dir/$name"/*.log 2>/dev/null >&2 || true
+    "scripts/services/$name.sh" stop "$services_dir/$name" || true
+    rm -rf "${services_dir:?}/$name"
+  done
+  echo "test.sh: cannot start $name" >&2
+  return 1
+}
+start_service slurm
+start_service sshd
+set -a
+# shellcheck source=/dev/null
+. "$services_dir/sshd/ssh.env"
+set +a
+export AL_SLURM_DIR="$services_dir/slurm" AL_SERVICES_SCRIPTS="$PWD/scripts/services"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build ActiveLearning.sln -c Release -nologo -clp:ErrorsOnly
