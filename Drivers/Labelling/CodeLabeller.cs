@@ -19,6 +19,11 @@ public sealed record CodeLabellerOptions
     /// <summary>Whether files named by the settings (pseudopotentials, parameter directories) are checked on this machine before
     /// submitting; default true. Turn off when the code runs on a remote machine with its own files.</summary>
     public bool CheckLocalFiles { get; init; } = true;
+
+    /// <summary>Whether a corrected attempt is submitted at once, in a scheduler call overlapping the one still running;
+    /// default false: corrections wait until the current submission has ended, because a scheduler may run one call at a
+    /// time (the SLURM scheduler does). The local scheduler accepts overlapping calls.</summary>
+    public bool OverlappingSubmissions { get; init; }
 }
 
 /// <summary>
@@ -32,8 +37,8 @@ public sealed record CodeLabellerOptions
 /// whose forces cover every atom becomes a label; truncated or garbled outputs never do. The first attempt of a structure has
 /// the same task name every time, so labelling again after a crash finds the finished work directory instead of running
 /// again, and so do corrected attempts (their inputs, hence names, are deterministic too). Identical structures in one batch
-/// share one task. Each submission is one <see cref="IJobScheduler.RunAsync"/> call; corrected attempts are submitted as
-/// soon as their failed run is judged, so the scheduler must accept overlapping calls (the local scheduler does).
+/// share one task. Each submission is one <see cref="IJobScheduler.RunAsync"/> call; corrected attempts go in the next call
+/// once the current one has ended, or at once with <see cref="CodeLabellerOptions.OverlappingSubmissions"/>.
 /// </remarks>
 /// <typeparam name="TSettings">The code's settings record.</typeparam>
 public sealed class CodeLabeller<TSettings> : ILabeller
@@ -119,12 +124,13 @@ public sealed class CodeLabeller<TSettings> : ILabeller
             first.Add(new Work(index, structures[index], settings));
         }
 
-        // Every submission is a batch running on its own, so a corrected attempt is submitted as soon as its failed run is
-        // judged instead of waiting for the slowest task of its batch.
+        // Every submission is a batch of its own. With overlapping submissions a corrected attempt starts as soon as its
+        // failed run is judged; otherwise corrections wait until the running batch has ended and then go as one batch.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var events = Channel.CreateUnbounded<BatchEvent>(new UnboundedChannelOptions { SingleReader = true });
         var batches = new List<Task> { Submit(first, events.Writer, stop.Token) };
         var running = 1;
+        var waiting = new List<Work>();
         try
         {
             while (running > 0)
@@ -145,6 +151,13 @@ public sealed class CodeLabeller<TSettings> : ILabeller
                         {
                             yield return Failed(work, null, null, $"the scheduler {scheduler.Description} reported nothing for task {name}");
                         }
+                    }
+
+                    if (running == 0 && waiting.Count > 0)
+                    {
+                        batches.Add(Submit(waiting, events.Writer, stop.Token));
+                        running++;
+                        waiting = [];
                     }
 
                     continue;
@@ -168,10 +181,14 @@ public sealed class CodeLabeller<TSettings> : ILabeller
                     }
                 }
 
-                if (next.Count > 0)
+                if (next.Count > 0 && options.OverlappingSubmissions)
                 {
                     batches.Add(Submit(next, events.Writer, stop.Token));
                     running++;
+                }
+                else
+                {
+                    waiting.AddRange(next);
                 }
             }
         }

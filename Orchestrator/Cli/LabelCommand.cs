@@ -137,11 +137,11 @@ internal static class LabelCommand
                 var potential = PotentialLibrary.Load(teacher.Potential, elements, [directory, .. PotentialLibrary.SearchDirectories]);
                 return new TeacherLabeller(potential, teacher.Potential);
             case CodeReference { Code: "quantum-espresso", QuantumEspresso: { } settings } code:
-                var pwx = CodeLabellers.QuantumEspresso(settings, code.Profile, scheduler, new CodeLabellerOptions { MaxCorrections = code.MaxCorrections });
+                var pwx = CodeLabellers.QuantumEspresso(settings, code.Profile, scheduler, new CodeLabellerOptions { MaxCorrections = code.MaxCorrections, OverlappingSubmissions = true });
                 Check(pwx.FindProblems(structures), referencePath);
                 return pwx;
             case CodeReference { Code: "cp2k", Cp2k: { } settings } code:
-                var cp2k = CodeLabellers.Cp2k(settings, code.Profile, scheduler, new CodeLabellerOptions { MaxCorrections = code.MaxCorrections });
+                var cp2k = CodeLabellers.Cp2k(settings, code.Profile, scheduler, new CodeLabellerOptions { MaxCorrections = code.MaxCorrections, OverlappingSubmissions = true });
                 Check(cp2k.FindProblems(structures), referencePath);
                 return cp2k;
             case CodeReference code:

@@ -156,7 +156,10 @@ public sealed class QuantumEspressoLabellerTests
         Codes.Require("pw.x", "quantum-espresso");
         using var directory = new TempDirectory();
         using var scheduler = Codes.Scheduler(directory.Path);
-        var labeller = CodeLabellers.QuantumEspresso(Settings with { ElectronMaxStep = 2 }, null, scheduler);
+        // Corrections start while other runs still go (the local scheduler takes overlapping calls); the CP2K correction test
+        // covers the default of waiting for the running submission.
+        var labeller = CodeLabellers.QuantumEspresso(
+            Settings with { ElectronMaxStep = 2 }, null, scheduler, new CodeLabellerOptions { OverlappingSubmissions = true });
         var reference = CodeLabellers.QuantumEspresso(Settings, null, scheduler);
 
         var outcomes = await Codes.LabelAllAsync(labeller, [Codes.Si2Rattled(), Codes.Si2Overlapping(), Codes.Si8Rattled()]);
