@@ -80,6 +80,16 @@ public sealed record Cp2kSettings
     /// k-points are given both ways or shifted. The message lists every problem found.</exception>
     public void Validate(Structure structure)
     {
+        var problems = FindProblems(structure);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("CP2K settings: " + string.Join("; ", problems) + ".");
+        }
+    }
+
+    /// <summary>Every problem of the settings for <paramref name="structure"/>, one sentence each; empty when they can run.</summary>
+    public IReadOnlyList<string> FindProblems(Structure structure)
+    {
         ArgumentNullException.ThrowIfNull(structure);
         var problems = new List<string>();
         if (!Enum.IsDefined(Method))
@@ -156,10 +166,7 @@ public sealed record Cp2kSettings
             problems.Add("the CP2K template needs a cell periodic along all three directions (put molecules in a box)");
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("CP2K settings: " + string.Join("; ", problems) + ".");
-        }
+        return problems;
     }
 
     /// <summary>The k-point grid for a structure: the explicit one, the one from the spacing, or <see langword="null"/> for Γ only.</summary>

@@ -35,6 +35,8 @@ public enum OutputStatus
 /// <param name="ScfIterations">Iterations of the last converged SCF, if printed.</param>
 /// <param name="Version">The program's version, if printed.</param>
 /// <param name="EnergyIsFreeEnergy">Whether the energy is also the free energy (pw.x's printed energy is F = E − TS with smearing).</param>
+/// <param name="FreeEnergy">The free energy F = E − TS in eV when the program prints it apart from <paramref name="Energy"/>
+/// (VASP's TOTEN beside its σ→0 energy), else <see langword="null"/>.</param>
 public sealed record CodeResult(
     string Program,
     OutputStatus Status,
@@ -45,7 +47,8 @@ public sealed record CodeResult(
     Mat3? Stress,
     int? ScfIterations,
     string? Version,
-    bool EnergyIsFreeEnergy = false)
+    bool EnergyIsFreeEnergy = false,
+    double? FreeEnergy = null)
 {
     /// <summary>Whether the output holds a complete, converged label.</summary>
     public bool IsConverged => Status == OutputStatus.Converged;
@@ -53,7 +56,7 @@ public sealed record CodeResult(
     /// <summary>The labels of a converged run: energy (and free energy where it is the same value), forces, stress.</summary>
     /// <exception cref="CodeOutputException">The run is not <see cref="OutputStatus.Converged"/>.</exception>
     public LabelSet ToLabels() => IsConverged
-        ? new LabelSet(Energy, Forces, Stress, FreeEnergy: EnergyIsFreeEnergy ? Energy : null)
+        ? new LabelSet(Energy, Forces, Stress, FreeEnergy: FreeEnergy ?? (EnergyIsFreeEnergy ? Energy : null))
         : throw new CodeOutputException(Program, Status, SourceName, Detail ?? Status.ToString());
 }
 
@@ -95,6 +98,8 @@ internal abstract class OutputScan(string program, string sourceName, string ene
     protected int Atoms { get; set; } = -1;
 
     protected double? Energy { get; set; }
+
+    protected double? FreeEnergy { get; set; }
 
     protected Vec3[]? Forces { get; set; }
 
@@ -168,7 +173,7 @@ internal abstract class OutputScan(string program, string sourceName, string ene
     }
 
     private CodeResult Result(OutputStatus status, string? detail) =>
-        new(program, status, sourceName, detail, Energy, Forces, Stress, Iterations, Version, energyIsFreeEnergy);
+        new(program, status, sourceName, detail, Energy, Forces, Stress, Iterations, Version, energyIsFreeEnergy, FreeEnergy);
 
     protected string? Next(TextReader reader)
     {

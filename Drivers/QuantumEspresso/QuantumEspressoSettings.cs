@@ -116,6 +116,16 @@ public sealed record QuantumEspressoSettings
     /// given both or neither ways. The message lists every problem found.</exception>
     public void Validate(Structure structure)
     {
+        var problems = FindProblems(structure);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Quantum ESPRESSO settings: " + string.Join("; ", problems) + ".");
+        }
+    }
+
+    /// <summary>Every problem of the settings for <paramref name="structure"/>, one sentence each; empty when they can run.</summary>
+    public IReadOnlyList<string> FindProblems(Structure structure)
+    {
         ArgumentNullException.ThrowIfNull(structure);
         var problems = new List<string>();
         foreach (var z in structure.AtomicNumbers)
@@ -197,10 +207,7 @@ public sealed record QuantumEspressoSettings
             problems.Add("pw.x needs a cell periodic along all three directions (put molecules in a box)");
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Quantum ESPRESSO settings: " + string.Join("; ", problems) + ".");
-        }
+        return problems;
     }
 
     /// <summary>The k-point grid for a structure: the explicit one, or the one from the spacing.</summary>

@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using ActiveLearning.Drivers.Cp2k;
+using ActiveLearning.Drivers.Labelling;
+using ActiveLearning.Drivers.QuantumEspresso;
 
 namespace ActiveLearning.Orchestrator.Campaigns;
 
@@ -76,11 +79,25 @@ public abstract record ReferenceSpec;
 /// <param name="Potential">The potential specification as <c>al eval --potential</c> takes it, e.g. <c>sw</c>; required.</param>
 public sealed record PotentialReference(string Potential) : ReferenceSpec;
 
-/// <summary><c>kind: quantum-espresso | cp2k</c>: a DFT code run on a cluster (shape only; the labeller comes later).</summary>
+/// <summary><c>kind: quantum-espresso | cp2k</c>: a DFT code run on a cluster.</summary>
 /// <param name="Code">quantum-espresso or cp2k.</param>
-/// <param name="On">The cluster that runs it; required and defined under <c>clusters</c>.</param>
+/// <param name="On">The cluster that runs it; required and defined under <c>clusters</c> in a campaign (in a standalone
+/// reference file for <c>al label</c> it is optional, default <c>local</c>, and <c>--cluster</c> decides).</param>
 /// <param name="Input">An input template, optional.</param>
-public sealed record CodeReference(string Code, string On, CampaignPath? Input) : ReferenceSpec;
+public sealed record CodeReference(string Code, string On, CampaignPath? Input) : ReferenceSpec
+{
+    /// <summary>The pw.x settings (kind quantum-espresso), or <see langword="null"/> when the block gives none.</summary>
+    public QuantumEspressoSettings? QuantumEspresso { get; init; }
+
+    /// <summary>The CP2K settings (kind cp2k), or <see langword="null"/> when the block gives none.</summary>
+    public Cp2kSettings? Cp2k { get; init; }
+
+    /// <summary>How the code runs (<c>command</c>, <c>mpi</c>, <c>ranks</c>, <c>environment</c>); default the program from PATH, serial.</summary>
+    public CodeProfile? Profile { get; init; }
+
+    /// <summary>Most error-handler corrections per structure (≥ 0); default 3.</summary>
+    public int MaxCorrections { get; init; } = 3;
+}
 
 /// <summary>A machine that runs jobs.</summary>
 public sealed record ClusterSpec

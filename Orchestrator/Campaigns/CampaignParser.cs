@@ -46,13 +46,14 @@ public static partial class CampaignParser
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex NamePattern();
 
-    private sealed class Reader(string file)
+    private sealed partial class Reader(string file)
     {
         private readonly string directory = Path.GetDirectoryName(Path.GetFullPath(file))!;
 
         public List<CampaignError> Errors { get; } = [];
 
-        public Campaign? Read(string text)
+        /// <summary>Loads the one YAML document of <paramref name="text"/>, or reports a syntax error and returns null.</summary>
+        public YamlNode? LoadDocument(string text, string expected)
         {
             var stream = new YamlStream();
             var scanner = new Scanner(new StringReader(text));
@@ -91,11 +92,21 @@ public static partial class CampaignParser
 
             if (stream.Documents.Count != 1)
             {
-                Errors.Add(new CampaignError(file, 1, 1, "the file is empty or has several documents; expected one mapping with name, species, model, reference, loop, …"));
+                Errors.Add(new CampaignError(file, 1, 1, $"the file is empty or has several documents; expected {expected}"));
                 return null;
             }
 
-            var top = Open(stream.Documents[0].RootNode, "the campaign", "name", "workdir", "seed", "species", "model", "reference", "clusters", "fit", "initial", "loop");
+            return stream.Documents[0].RootNode;
+        }
+
+        public Campaign? Read(string text)
+        {
+            if (LoadDocument(text, "one mapping with name, species, model, reference, loop, …") is not { } document)
+            {
+                return null;
+            }
+
+            var top = Open(document, "the campaign", "name", "workdir", "seed", "species", "model", "reference", "clusters", "fit", "initial", "loop");
             if (top is null)
             {
                 return null;
@@ -184,37 +195,6 @@ public static partial class CampaignParser
             }
 
             return new ModelSpec { Level = level, MinDist = minDist, MaxDist = maxDist, RadialBasisSize = basis };
-        }
-
-        private ReferenceSpec? ReadReference(YamlNode node, ImmutableSortedDictionary<string, ClusterSpec> clusters, ImmutableArray<string>? species)
-        {
-            if (Open(node, "reference", "kind", "potential", "on", "input") is not { } map)
-            {
-                return null;
-            }
-
-            var kind = map.Required("kind", n => Choice(n, "reference.kind", "potential", "quantum-espresso", "cp2k"));
-            if (kind == "potential")
-            {
-                map.Forbid("on", "input", "with kind potential");
-                var potential = map.Required("potential", n => Text(n, "reference.potential", s => s.Length > 0, "a potential such as sw"));
-                if (potential is not null && species is not null)
-                {
-                    CheckPotential(map.Node("potential")!, potential, species.Value);
-                }
-
-                return potential is null ? null : new PotentialReference(potential);
-            }
-
-            if (kind is null)
-            {
-                return null;
-            }
-
-            map.Forbid("potential", null, $"with kind {kind}");
-            var on = map.Required("on", n => ClusterName(n, "reference.on", clusters));
-            var input = map.Optional("input", n => PathOf(n, "reference.input", mustExist: true));
-            return on is null ? null : new CodeReference(kind, on, input);
         }
 
         // Loading the teacher now catches misspelt names, missing files and species the potential lacks before anything runs.

@@ -80,6 +80,7 @@ public static class AlCli
         root.Add(SelectionCommands.Select(context));
         root.Add(GenerateCommands.Create(context));
         root.Add(ValidateCommand.Create(context));
+        root.Add(LabelCommand.Create(context));
 
         // The built-in action reports the entry assembly's version, which is the test host when al runs in-process.
         foreach (var option in root.Options)

@@ -1,0 +1,196 @@
+using System.CommandLine;
+using System.Globalization;
+using ActiveLearning.Atomistics;
+using ActiveLearning.Atomistics.Formats;
+using ActiveLearning.Atomistics.Potentials;
+using ActiveLearning.Drivers.Labelling;
+using ActiveLearning.Orchestrator.Campaigns;
+using ActiveLearning.Schedulers.Local;
+
+namespace ActiveLearning.Orchestrator.Cli;
+
+/// <summary><c>al label --reference REF.yaml [--cluster CLUSTER.yaml] IN OUT</c>: labels structures with a campaign's reference method.</summary>
+internal static class LabelCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var input = new Argument<string>("input") { Description = "Structures to label (any format al convert reads)." };
+        var output = new Argument<string>("output") { Description = "Where to write them with their labels and provenance (replaced atomically)." };
+        var referenceOption = new Option<string>("--reference", "-r")
+        {
+            Description = "A YAML file holding what a campaign's reference: block holds (kind potential, quantum-espresso or cp2k, with settings).",
+            Required = true,
+            HelpName = "REF.yaml",
+        };
+        var clusterOption = new Option<string?>("--cluster", "-c")
+        {
+            Description = "A YAML file holding one cluster entry (kind local with cores); default: this machine, all cores.",
+            HelpName = "CLUSTER.yaml",
+        };
+        var workdirOption = new Option<string?>("--workdir")
+        {
+            Description = "Where the code's runs go, one directory per task named by its inputs' hash (a second run finds finished tasks); default OUTPUT.runs.",
+            HelpName = "DIR",
+        };
+
+        var command = new Command(
+            "label",
+            """
+            Label structures with a reference method: a teacher potential, pw.x or CP2K.
+
+            The output holds every input structure in order; labelled ones carry REF_energy (eV), REF_forces (eV/Å) and
+            REF_stress (eV/Å³, ASE's sign) and the provenance keys label_method, label_version, label_settings_hash,
+            label_job, label_workdir, label_attempts and label_corrections; structures that could not be labelled carry
+            label_failure with the reason and no labels. SCF failures are corrected (lower mixing, more steps) and crashes
+            retried once before a structure counts as failed. Exit codes: 0 all labelled, 1 some failed (the output is
+            still written), 2 bad input (nothing runs).
+
+            Example REF.yaml for pw.x:
+              kind: quantum-espresso
+              pseudopotentials: { Si: Si.pbe-rrkj.UPF }
+              pseudo_dir: /usr/share/espresso/pseudo
+              ecutwfc: 30
+              kspacing: 0.3
+
+            Examples:
+              al label --reference qe.yaml selected.extxyz labelled.extxyz
+              al label -r cp2k-xtb.yaml --cluster local.yaml selected.extxyz labelled.extxyz
+            """)
+        {
+            input, output, referenceOption, clusterOption, workdirOption,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var inputPath = parse.GetValue(input)!;
+            var outputPath = parse.GetValue(output)!;
+            var from = StructureFiles.ResolveFormat(inputPath, null);
+            var to = StructureFiles.ResolveFormat(outputPath, null);
+            var reference = CampaignParser.ParseReference(parse.GetValue(referenceOption)!);
+            var cores = Environment.ProcessorCount;
+            if (parse.GetValue(clusterOption) is { } clusterPath)
+            {
+                var cluster = CampaignParser.ParseCluster(clusterPath);
+                if (cluster.Kind == "slurm")
+                {
+                    throw new BadInputException($"{clusterPath}: SLURM clusters for al label come with the scheduler merge; use a cluster of kind local for now.");
+                }
+
+                cores = cluster.Cores ?? cores;
+            }
+
+            if (!File.Exists(inputPath))
+            {
+                throw new FileNotFoundException($"{inputPath}: no such file.");
+            }
+
+            var structures = StructureFiles.ReadAll(inputPath, from);
+            var workdir = Path.GetFullPath(parse.GetValue(workdirOption) ?? outputPath + ".runs");
+            using var scheduler = new LocalJobScheduler(workdir, cores);
+            var labeller = CreateLabeller(reference, parse.GetValue(referenceOption)!, structures, scheduler);
+
+            context.Error.WriteLine($"Labelling {structures.Count} structure{(structures.Count == 1 ? string.Empty : "s")} with {labeller.Method} (settings {labeller.SettingsHash}) on {cores} core{(cores == 1 ? string.Empty : "s")}.");
+            var failed = 0;
+            var done = 0;
+            try
+            {
+                await foreach (var outcome in labeller.LabelAsync(structures, cancellationToken))
+                {
+                    done++;
+                    var structure = structures[outcome.Index];
+                    Record(structure, outcome);
+                    if (outcome.Succeeded)
+                    {
+                        context.Error.WriteLine(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"  [{done}/{structures.Count}] structure {outcome.Index + 1} ({structure.Formula}): E = {outcome.Labels!.Energy:F6} eV, {Attempts(outcome)}"));
+                    }
+                    else
+                    {
+                        failed++;
+                        context.Error.WriteLine($"  [{done}/{structures.Count}] structure {outcome.Index + 1} ({structure.Formula}) FAILED after {Attempts(outcome)}: {outcome.FailureReason}");
+                    }
+                }
+            }
+            catch (LabelSettingsException e)
+            {
+                throw new BadInputException(e.Message, e);
+            }
+
+            StructureFiles.Write(outputPath, structures, to, cancellationToken: cancellationToken);
+            context.Error.WriteLine($"Labelled {structures.Count - failed} of {structures.Count}; {failed} failed; wrote {outputPath} (runs in {workdir}).");
+            return failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    private static string Attempts(LabelOutcome outcome) =>
+        outcome.Provenance.Attempts == 1 ? "1 attempt" : string.Create(CultureInfo.InvariantCulture, $"{outcome.Provenance.Attempts} attempts");
+
+    private static ILabeller CreateLabeller(ReferenceSpec reference, string referencePath, IReadOnlyList<Structure> structures, LocalJobScheduler scheduler)
+    {
+        switch (reference)
+        {
+            case PotentialReference teacher:
+                var elements = structures.SelectMany(s => s.AtomicNumbers).Distinct().Order().ToArray();
+                var directory = Path.GetDirectoryName(Path.GetFullPath(referencePath))!;
+                var potential = PotentialLibrary.Load(teacher.Potential, elements, [directory, .. PotentialLibrary.SearchDirectories]);
+                return new TeacherLabeller(potential, teacher.Potential);
+            case CodeReference { Code: "quantum-espresso", QuantumEspresso: { } settings } code:
+                var pwx = CodeLabellers.QuantumEspresso(settings, code.Profile, scheduler, new CodeLabellerOptions { MaxCorrections = code.MaxCorrections, OverlappingSubmissions = true });
+                Check(pwx.FindProblems(structures), referencePath);
+                return pwx;
+            case CodeReference { Code: "cp2k", Cp2k: { } settings } code:
+                var cp2k = CodeLabellers.Cp2k(settings, code.Profile, scheduler, new CodeLabellerOptions { MaxCorrections = code.MaxCorrections, OverlappingSubmissions = true });
+                Check(cp2k.FindProblems(structures), referencePath);
+                return cp2k;
+            case CodeReference code:
+                throw new BadInputException(
+                    $"{referencePath}: kind {code.Code} gives no settings; expected {(code.Code == "cp2k" ? "method: dftb | gfn1-xtb | gpw and its settings" : "pseudopotentials, pseudo_dir, ecutwfc and kspacing or kpoints")}.");
+            default:
+                throw new BadInputException($"{referencePath}: unknown reference kind.");
+        }
+    }
+
+    private static void Check(IReadOnlyList<string> problems, string referencePath)
+    {
+        if (problems.Count > 0)
+        {
+            throw new BadInputException($"{referencePath}: the settings cannot run: {string.Join("; ", problems)}.");
+        }
+    }
+
+    private static void Record(Structure structure, LabelOutcome outcome)
+    {
+        var provenance = outcome.Provenance;
+        structure.Reference = outcome.Labels;
+        structure.Info["label_method"] = provenance.Method;
+        if (provenance.Version is { } version)
+        {
+            // Program and version together: a bare version such as 2023.1 would be read back as a number by extxyz readers.
+            structure.Info["label_version"] = $"{provenance.Method} {version}";
+        }
+
+        structure.Info["label_settings_hash"] = provenance.SettingsHash;
+        if (provenance.JobId is { } job)
+        {
+            structure.Info["label_job"] = job;
+        }
+
+        if (provenance.WorkDirectory is { } directory)
+        {
+            structure.Info["label_workdir"] = directory;
+        }
+
+        structure.Info["label_attempts"] = (long)provenance.Attempts;
+        if (provenance.Corrections.Count > 0)
+        {
+            structure.Info["label_corrections"] = string.Join(" | ", provenance.Corrections);
+        }
+
+        if (outcome.FailureReason is { } reason)
+        {
+            structure.Info["label_failure"] = reason;
+        }
+    }
+}

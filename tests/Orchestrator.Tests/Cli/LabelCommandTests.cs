@@ -1,0 +1,99 @@
+using static ActiveLearning.Orchestrator.Tests.Cli.AlRunner;
+using ActiveLearning.Atomistics;
+using ActiveLearning.Atomistics.Formats;
+using ActiveLearning.Atomistics.Potentials;
+using ActiveLearning.Orchestrator.Cli;
+using ActiveLearning.TestSupport;
+
+namespace ActiveLearning.Orchestrator.Tests.Cli;
+
+/// <summary><c>al label</c> with a teacher reference and its bad-input cases (the runs with pw.x and cp2k are integration tests).</summary>
+public sealed class LabelCommandTests
+{
+    private static string Frames(TempDirectory directory)
+    {
+        var random = new Random(9);
+        var frames = Enumerable.Range(0, 3).Select(_ => RandomStructures.Rattled(random, Zincblende.Conventional(5.431, 14, 14), 0.05)).ToList();
+        var path = directory.File("in.extxyz");
+        StructureFiles.Write(path, frames, StructureFormats.FindByName("extxyz")!);
+        return path;
+    }
+
+    [Fact]
+    public async Task A_teacher_reference_labels_every_structure_with_provenance()
+    {
+        using var directory = new TempDirectory();
+        var input = Frames(directory);
+        File.WriteAllText(directory.File("ref.yaml"), "kind: potential\npotential: sw\n");
+
+        var result = await Run("label", "--reference", directory.File("ref.yaml"), input, directory.File("out.extxyz"));
+
+        result.ExitCode.Should().Be(ExitCodes.Ok, result.StandardError);
+        result.StandardError.Should().Contain("Labelling 3 structures with teacher:").And.Contain("[3/3] structure 3 (Si8)").And.Contain("Labelled 3 of 3; 0 failed");
+        var labelled = StructureFiles.ReadAll(directory.File("out.extxyz"));
+        var inputs = StructureFiles.ReadAll(input);
+        var evaluation = new Evaluation(1);
+        for (var i = 0; i < labelled.Count; i++)
+        {
+            StillingerWeber.Silicon().Compute(inputs[i], evaluation);
+            StructureAssert.Labels(evaluation.ToLabels(inputs[i]), labelled[i].Reference, 1e-12, $"frame {i}");
+            labelled[i].Info["label_method"].AsString().Should().StartWith("teacher:");
+            labelled[i].Info["label_settings_hash"].AsString().Should().MatchRegex("^[0-9a-f]{16}$");
+            labelled[i].Info["label_attempts"].AsInteger().Should().Be(1);
+            labelled[i].Info.Should().NotContainKey("label_failure");
+        }
+    }
+
+    [Fact]
+    public async Task A_SLURM_cluster_is_refused_for_now_with_a_clear_message()
+    {
+        using var directory = new TempDirectory();
+        var input = Frames(directory);
+        File.WriteAllText(directory.File("ref.yaml"), "kind: potential\npotential: sw\n");
+        File.WriteAllText(directory.File("hpc.yaml"), "kind: slurm\nssh: { host: login.example.org }\nremote_root: /scratch/al\n");
+
+        var result = await Run("label", "-r", directory.File("ref.yaml"), "--cluster", directory.File("hpc.yaml"), input, directory.File("out.extxyz"));
+
+        result.ExitCode.Should().Be(ExitCodes.BadInput);
+        result.StandardError.Should().Contain("SLURM clusters for al label come with the scheduler merge");
+        File.Exists(directory.File("out.extxyz")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Settings_that_cannot_run_are_bad_input_listing_every_problem_before_anything_runs()
+    {
+        using var directory = new TempDirectory();
+        var input = Frames(directory);
+        File.WriteAllText(directory.File("ref.yaml"), $"""
+            kind: quantum-espresso
+            pseudopotentials: {"{"} Si: Si.nowhere.UPF {"}"}
+            pseudo_dir: {directory.Path}
+            ecutwfc: 20
+            ecutrho: 10
+            kspacing: 0.5
+            """);
+
+        var result = await Run("label", "-r", directory.File("ref.yaml"), "--workdir", directory.File("runs"), input, directory.File("out.extxyz"));
+
+        result.ExitCode.Should().Be(ExitCodes.BadInput);
+        result.StandardError.Should().Contain("ecutrho (10 Ry) must be at least ecutwfc (20 Ry)").And.Contain($"the pseudopotential of Si, {directory.File("Si.nowhere.UPF")}, does not exist");
+        Directory.Exists(directory.File("runs")).Should().BeFalse("nothing may run");
+        File.Exists(directory.File("out.extxyz")).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("kind: cp2k\n", "kind cp2k gives no settings")]
+    [InlineData("kind: potential\npotential: sw\nmethod: dftb\n", "ref.yaml:3:1: reference: 'method' does not apply with kind potential")]
+    [InlineData("kind: vasp\n", "ref.yaml:1:7: reference.kind: 'vasp' is not a known choice")]
+    public async Task A_reference_file_with_mistakes_is_bad_input(string text, string message)
+    {
+        using var directory = new TempDirectory();
+        var input = Frames(directory);
+        File.WriteAllText(directory.File("ref.yaml"), text);
+
+        var result = await Run("label", "-r", directory.File("ref.yaml"), input, directory.File("out.extxyz"));
+
+        result.ExitCode.Should().Be(ExitCodes.BadInput);
+        result.StandardError.Should().Contain(message);
+    }
+}
