@@ -76,10 +76,7 @@ internal static class CampaignRunCommands
         var definition = await File.ReadAllTextAsync(path, cancellationToken);
         var hash = CampaignJson.DefinitionHash(campaign);
         using var workdirLock = WorkdirLock.Acquire(workdir);
-        var isNew = !CampaignStore.Exists(workdir);
-        using var store = isNew
-            ? CampaignStore.Create(workdir, campaign.Name, Path.GetFullPath(path), definition, hash, context.Time)
-            : CampaignStore.Open(workdir, context.Time);
+        using var store = CampaignStore.OpenOrCreate(workdir, campaign.Name, Path.GetFullPath(path), definition, hash, context.Time, out var isNew);
         if (!isNew)
         {
             var stored = store.ReadCampaign();
@@ -109,11 +106,16 @@ internal static class CampaignRunCommands
     {
         if (!CampaignStore.Exists(workdir))
         {
-            throw new BadInputException($"{workdir}: no campaign here ({CampaignStore.FileName} is missing); start one with al run FILE.");
+            throw new BadInputException($"{workdir}: no campaign here ({CampaignStore.FileName} is missing); start it with al run FILE.");
         }
 
         using var workdirLock = WorkdirLock.Acquire(workdir);
         using var store = CampaignStore.Open(workdir, context.Time);
+        if (!store.HasCampaign)
+        {
+            throw new BadInputException($"{workdir}: the campaign was never started (it was stopped while being created); start it with al run FILE.");
+        }
+
         var stored = store.ReadCampaign();
         if (ParseOrReport(context, () => CampaignParser.Parse(stored.Definition, stored.FilePath)) is not { } campaign)
         {

@@ -64,27 +64,41 @@ public sealed partial class CampaignStore : IDisposable
     /// <summary>Whether a work directory holds a campaign database.</summary>
     public static bool Exists(string workdir) => File.Exists(Path.Combine(workdir, FileName));
 
-    /// <summary>Creates the database of a new campaign.</summary>
-    /// <exception cref="InvalidOperationException">The work directory already has a database.</exception>
-    public static CampaignStore Create(string workdir, string name, string filePath, string definition, string definitionHash, TimeProvider time)
+    /// <summary>
+    /// Opens the database of a work directory, creating it (and the campaign row) when the campaign was never started or its
+    /// creation was interrupted before the campaign row was committed.
+    /// </summary>
+    /// <param name="workdir">The work directory (created if missing).</param>
+    /// <param name="name">The campaign's name.</param>
+    /// <param name="filePath">The campaign file (absolute).</param>
+    /// <param name="definition">The campaign file's text.</param>
+    /// <param name="definitionHash">Its definition hash.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="isNew">Whether the campaign row was created now.</param>
+    public static CampaignStore OpenOrCreate(
+        string workdir, string name, string filePath, string definition, string definitionHash, TimeProvider time, out bool isNew)
     {
         ArgumentNullException.ThrowIfNull(time);
-        if (Exists(workdir))
-        {
-            throw new InvalidOperationException($"{workdir} already holds a campaign.");
-        }
-
+        ArgumentNullException.ThrowIfNull(definitionHash);
         Directory.CreateDirectory(workdir);
         var store = OpenConnection(workdir, time);
-        using var transaction = store.Begin();
-        var now = store.Now();
-        store.Execute(
-            "INSERT INTO campaign (id, name, file_path, definition, definition_hash, state, created, updated) VALUES (1, $name, $path, $definition, $hash, 'running', $now, $now)",
-            ("$name", name), ("$path", filePath), ("$definition", definition), ("$hash", definitionHash), ("$now", now));
-        store.AppendEvent(null, null, "campaign.created", null, $"campaign {name} created from {filePath} (definition {definitionHash[..16]})");
-        transaction.Commit();
+        isNew = !store.HasCampaign;
+        if (isNew)
+        {
+            using var transaction = store.Begin();
+            var now = store.Now();
+            store.Execute(
+                "INSERT INTO campaign (id, name, file_path, definition, definition_hash, state, created, updated) VALUES (1, $name, $path, $definition, $hash, 'running', $now, $now)",
+                ("$name", name), ("$path", filePath), ("$definition", definition), ("$hash", definitionHash), ("$now", now));
+            store.AppendEvent(null, null, "campaign.created", null, $"campaign {name} created from {filePath} (definition {definitionHash[..16]})");
+            transaction.Commit();
+        }
+
         return store;
     }
+
+    /// <summary>Whether the campaign row exists (it is committed when <c>al run</c> creates the campaign).</summary>
+    public bool HasCampaign => Scalar<long>("SELECT COUNT(*) FROM campaign") > 0;
 
     /// <summary>Opens an existing campaign database, bringing its schema forward if it is older.</summary>
     /// <exception cref="FileNotFoundException">There is no database in <paramref name="workdir"/>.</exception>
