@@ -94,6 +94,12 @@ internal static class CampaignRunCommands
                 }
 
                 store.UpdateDefinition(Path.GetFullPath(path), definition, hash, explanation);
+                if (stored.State == "finished")
+                {
+                    // The edit may move the stop rules (e.g. more iterations); the engine checks them again.
+                    store.SetCampaignState("running", "reopened with an edited campaign file");
+                }
+
                 await context.Error.WriteLineAsync("al: continuing with the edited campaign file:");
                 await context.Error.WriteLineAsync(explanation);
             }

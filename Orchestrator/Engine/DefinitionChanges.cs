@@ -37,7 +37,7 @@ internal static class DefinitionChanges
         Compare("reference", old.Reference, edited.Reference, "structures labelled already keep their labels; the next label step labels every structure again with the new reference");
         Compare("fit", old.Fit, edited.Fit, "the next fit uses the new settings");
         Compare("clusters", old.Clusters, edited.Clusters, "jobs submitted from now on use the new clusters");
-        Compare("loop.max_iterations and stop_when", (old.Loop.MaxIterations, old.Loop.StopWhen), (edited.Loop.MaxIterations, edited.Loop.StopWhen), "checked before each new iteration");
+        Compare("loop.max_iterations and stop_when", new { old.Loop.MaxIterations, old.Loop.StopWhen }, new { edited.Loop.MaxIterations, edited.Loop.StopWhen }, "checked before each new iteration");
         CompareSteps(lines, "initial", old.Initial, edited.Initial, store, loop: false);
         CompareSteps(lines, "loop.steps", old.Loop.Steps, edited.Loop.Steps, store, loop: true);
         if (lines.Count == 0)
