@@ -157,6 +157,39 @@ public sealed class CampaignCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Quiet_iterations_stop_the_loop_when_iterations_add_only_duplicates()
+    {
+        SmallCampaign.Write(folder.Path);
+        Atomistics.Formats.StructureFiles.Write(folder.File("si2.extxyz"), [Zincblende.Primitive(5.431, 14, 14)], Atomistics.Formats.StructureFiles.ResolveFormat("si2.extxyz", null));
+        var file = folder.File("quiet.yaml");
+        File.WriteAllText(file, """
+            name: quiet
+            species: [Si]
+            model: { kind: mtp, level: 6, min_dist: 2.0, max_dist: 4.5, radial_basis_size: 6 }
+            reference: { kind: potential, potential: sw }
+            initial:
+              - generate: { kind: rattle, source: si8.extxyz, sigma: 0.1, copies: 3 }
+              - generate: { kind: ndsc, primitive: si2.extxyz, grid: 1 }
+              - label: {}
+              - fit: {}
+            loop:
+              max_iterations: 5
+              steps:
+                - generate: { kind: ndsc, primitive: si2.extxyz, grid: 1 }
+                - label: {}
+                - fit: {}
+              stop_when: { quiet_iterations: 1 }
+            """);
+
+        var run = await AlRunner.Run("run", file);
+
+        run.ExitCode.Should().Be(0, run.StandardError);
+        run.StandardOutput.Should().Contain("finished: quiet_iterations: the last 1 iterations added no structure. 4 structures");
+        var audit = await AlRunner.Run("audit", Path.Combine(folder.Path, "runs", "quiet"), "--iteration", "1");
+        audit.StandardOutput.Should().Contain("Iteration 1 (finished): 0 added, 1 rejected").And.Contain("duplicate of structure 4");
+    }
+
+    [Fact]
     public async Task Resume_of_a_directory_without_a_campaign_is_bad_input()
     {
         var resume = await AlRunner.Run("resume", folder.Path);
