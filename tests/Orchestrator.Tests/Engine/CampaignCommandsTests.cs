@@ -190,6 +190,21 @@ public sealed class CampaignCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task The_shipped_rattle_loop_sample_runs_as_shipped()
+    {
+        var samples = Path.GetDirectoryName(CampaignFiles.SamplePath)!;
+        File.Copy(Path.Combine(samples, "si-rattle-loop.yaml"), folder.File("si-rattle-loop.yaml"));
+        Directory.CreateDirectory(folder.File("structures"));
+        File.Copy(Path.Combine(samples, "structures", "si-diamond.vasp"), folder.File("structures/si-diamond.vasp"));
+
+        var run = await AlRunner.Run("run", folder.File("si-rattle-loop.yaml"));
+
+        run.ExitCode.Should().Be(0, run.StandardError);
+        run.StandardOutput.Should().Contain("Campaign si-rattle-loop finished: max_iterations 3 reached.");
+        CampaignOutcome.Read(folder.File("runs/si-rattle-loop")).ModelHashes.Should().HaveCount(4);
+    }
+
+    [Fact]
     public async Task Resume_of_a_directory_without_a_campaign_is_bad_input()
     {
         var resume = await AlRunner.Run("resume", folder.Path);
