@@ -103,6 +103,8 @@ public sealed class CampaignEngine
             store.SetCampaignState("running", $"resumed after {row.State}");
         }
 
+        RemoveStaleTemporaryFiles();
+
         if (campaign.Initial.Length > 0 && await RunIterationAsync(0, campaign.Initial, cancellationToken) is { } failure)
         {
             return failure;
@@ -122,6 +124,29 @@ public sealed class CampaignEngine
             {
                 return failed;
             }
+        }
+    }
+
+    // A process killed while writing an artifact leaves its temporary file (".NAME.GUID.tmp") beside the target; the
+    // target itself is whole or absent, and the step that wrote it is rerun, so the leftovers are only litter.
+    private void RemoveStaleTemporaryFiles()
+    {
+        var iterations = Path.Combine(store.Workdir, "iterations");
+        if (!Directory.Exists(iterations))
+        {
+            return;
+        }
+
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(iterations, ".*.tmp", SearchOption.AllDirectories))
+        {
+            File.Delete(file);
+            removed++;
+        }
+
+        if (removed > 0)
+        {
+            log.Information("Removed {Count} temporary files left by an interrupted run", removed);
         }
     }
 

@@ -95,6 +95,9 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
                 outcome.Labels.Should().Be(reference.Outcome.Structures.Count, "one label per structure");
                 outcome.ComputedLabelsPerStructure.Values.Should().OnlyContain(n => n == 1, "no label was computed (and recorded) twice");
                 outcome.ComputedLabelsPerStructure.Should().HaveCount(reference.Outcome.Structures.Count);
+                Directory.GetFiles(Path.Combine(workdir, "iterations"), "*.tmp", SearchOption.AllDirectories).Should().BeEmpty("no half-written artifact is left");
+                File.ReadAllBytes(Path.Combine(workdir, "iterations", "003", "model.mtp")).Should().Equal(
+                    File.ReadAllBytes(Path.Combine(folder.Path, "reference", "runs", "small", "iterations", "003", "model.mtp")), "the final model file is the reference's, byte for byte");
             }
             finally
             {
