@@ -56,6 +56,9 @@ public sealed record ExplorationOptions
     /// <summary>Thermostat time constant, fs (&gt; 0); default 100 (see <see cref="MdOptions.ThermostatDampingFs"/>).</summary>
     public double ThermostatDampingFs { get; init; } = 100;
 
+    /// <summary>Barostat time constant for NPT, fs (&gt; 0); default 1000 (see <see cref="MdOptions.BarostatDampingFs"/>).</summary>
+    public double BarostatDampingFs { get; init; } = 1000;
+
     /// <summary>γ and the geometry checks are computed every this many steps, and at step 0 (≥ 1); default 10.</summary>
     public int GradeInterval { get; init; } = 10;
 
@@ -106,6 +109,7 @@ public sealed record ExplorationOptions
         Require(Steps >= 1, nameof(Steps), Steps, "must be at least 1");
         Require(double.IsFinite(TimestepFs) && TimestepFs > 0, nameof(TimestepFs), TimestepFs, "must be positive");
         Require(double.IsFinite(ThermostatDampingFs) && ThermostatDampingFs > 0, nameof(ThermostatDampingFs), ThermostatDampingFs, "must be positive");
+        Require(double.IsFinite(BarostatDampingFs) && BarostatDampingFs > 0, nameof(BarostatDampingFs), BarostatDampingFs, "must be positive");
         Require(GradeInterval >= 1, nameof(GradeInterval), GradeInterval, "must be at least 1");
         Require(double.IsFinite(GammaSelect) && GammaSelect >= 1, nameof(GammaSelect), GammaSelect, "must be at least 1");
         Require(!double.IsNaN(GammaBreak) && GammaBreak > GammaSelect, nameof(GammaBreak), GammaBreak, "must exceed GammaSelect");
@@ -131,6 +135,7 @@ public sealed record ExplorationOptions
             Steps = Steps,
             TimestepFs = TimestepFs,
             ThermostatDampingFs = ThermostatDampingFs,
+            BarostatDampingFs = BarostatDampingFs,
             StartTemperatureK = startT,
             EndTemperatureK = endT,
             StartPressureGPa = startP,

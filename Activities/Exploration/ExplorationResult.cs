@@ -53,6 +53,8 @@ public sealed record ExplorationCandidate(
 /// <param name="CandidatesKept">Frames kept as candidates.</param>
 /// <param name="CandidatesDropped">Frames above γ_select not kept because <see cref="ExplorationOptions.MaxCandidatesPerWalker"/> was reached.</param>
 /// <param name="MeanTemperatureK">Mean instantaneous temperature over its steps, K (NaN when the MD failed).</param>
+/// <param name="MeanPressureGPa">Mean instantaneous pressure over its steps, GPa (NaN unless periodic in 3-D, or when the MD failed).</param>
+/// <param name="MeanVolume">Mean cell volume over its steps, Å³ (0 for a non-periodic structure; NaN when the MD failed).</param>
 public sealed record WalkerSummary(
     int Walker,
     int StartIndex,
@@ -67,7 +69,9 @@ public sealed record WalkerSummary(
     int GradedFrames,
     int CandidatesKept,
     int CandidatesDropped,
-    double MeanTemperatureK);
+    double MeanTemperatureK,
+    double MeanPressureGPa,
+    double MeanVolume);
 
 /// <summary>The outcome of an exploration.</summary>
 /// <param name="Candidates">Frames with γ &gt; γ_select, ordered by walker, then step.</param>

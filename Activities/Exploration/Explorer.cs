@@ -1,4 +1,6 @@
+using System.Runtime.ExceptionServices;
 using ActiveLearning.Atomistics;
+using ActiveLearning.Atomistics.Dynamics;
 using ActiveLearning.Atomistics.Potentials;
 using ActiveLearning.Selection.DOptimality;
 
@@ -102,6 +104,18 @@ public static class Explorer
         IProgress<ExplorationProgress>? progress, CancellationToken cancellationToken)
     {
         var starts = StartIndices(startPool.Count, options.Walkers, options.Seed);
+        if (options.Ensemble is Ensemble.NptIsotropic or Ensemble.NptAnisotropic)
+        {
+            foreach (var start in starts)
+            {
+                var pbc = startPool[start].Pbc;
+                if (!(pbc.A && pbc.B && pbc.C))
+                {
+                    throw new ArgumentException($"{options.Ensemble} needs structures periodic in 3-D; start structure {start} ({startPool[start]}) is not.", nameof(startPool));
+                }
+            }
+        }
+
         var walkers = new Walker[options.Walkers];
         var summaries = new WalkerSummary[options.Walkers];
         for (var w = 0; w < walkers.Length; w++)
@@ -114,7 +128,16 @@ public static class Explorer
             MaxDegreeOfParallelism = options.MaxParallelWalkers ?? Environment.ProcessorCount,
             CancellationToken = cancellationToken,
         };
-        Parallel.For(0, walkers.Length, parallel, w => summaries[w] = walkers[w].Run(startPool[starts[w]], cancellationToken));
+        try
+        {
+            Parallel.For(0, walkers.Length, parallel, w => summaries[w] = walkers[w].Run(startPool[starts[w]], cancellationToken));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Walkers catch MD and model failures themselves; what escapes is a setting the MD rejects: report it as itself.
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
 
         var candidates = new List<ExplorationCandidate>();

@@ -60,12 +60,14 @@ internal sealed class Walker : IMdObserver
         structure.Velocities = null;
         structure.Reference = null;
         structure.Calculated = null;
-        double meanTemperature = double.NaN;
+        double meanTemperature = double.NaN, meanPressure = double.NaN, meanVolume = double.NaN;
         try
         {
             var summary = MolecularDynamics.Run(structure, model, md, this, null, cancellationToken);
             lastStep = summary.StepsDone;
             meanTemperature = summary.MeanTemperatureK;
+            meanPressure = summary.MeanPressureGPa;
+            meanVolume = summary.MeanVolume;
             if (summary.StopReason == MdStopReason.Cancelled)
             {
                 Stop(WalkerStopReason.Cancelled, $"cancelled after {summary.StepsDone} steps");
@@ -86,7 +88,7 @@ internal sealed class Walker : IMdObserver
         var endPressure = md.EndPressureGPa ?? md.StartPressureGPa;
         return new WalkerSummary(
             index, startIndex, md.StartTemperatureK, endTemperature, md.StartPressureGPa, endPressure, lastStep, reason,
-            message ?? reason.ToString(), maxGamma, graded, candidates.Count, dropped, meanTemperature);
+            message ?? reason.ToString(), maxGamma, graded, candidates.Count, dropped, meanTemperature, meanPressure, meanVolume);
     }
 
     public bool OnStep(in MdStep step)

@@ -144,6 +144,31 @@ public sealed class ExplorerTests
     }
 
     [Fact]
+    public async Task Npt_walkers_follow_their_pressure_and_a_structure_that_is_not_periodic_is_rejected()
+    {
+        var options = Short with
+        {
+            Walkers = 2,
+            Steps = 300,
+            Ensemble = Ensemble.NptIsotropic,
+            PressureLowGPa = -2,
+            PressureHighGPa = 4,
+            BarostatDampingFs = 100,
+            GammaBreak = 1000,
+        };
+
+        var result = await Explorer.RunAsync(SiliconModel.Model, SiliconModel.ActiveSet, [SiliconModel.Training[0]], options);
+
+        result.Walkers.Should().OnlyContain(w => w.StopReason == WalkerStopReason.Completed);
+        result.Walkers.Select(w => w.StartPressureGPa).Should().Equal(-2, 4);
+        result.Walkers[0].MeanVolume.Should().BeGreaterThan(result.Walkers[1].MeanVolume, "the walker under tension expands, the compressed one shrinks");
+
+        var cluster = new Structure(Cell.Empty, Pbc.None, [14, 14], [new Vec3(0, 0, 0), new Vec3(2.3, 0, 0)]);
+        var act = () => Explorer.RunAsync(SiliconModel.Model, SiliconModel.ActiveSet, [cluster], options);
+        await act.Should().ThrowAsync<ArgumentException>().WithMessage("*periodic in 3-D*");
+    }
+
+    [Fact]
     public void Inconsistent_thresholds_are_rejected_naming_the_setting()
     {
         var act = () => new ExplorationOptions { GammaSelect = 5, GammaBreak = 3 }.Validate();
