@@ -21,7 +21,8 @@ namespace ActiveLearning.Benchmarks;
 /// All three (and the random draw over several seeds) are scored by their force RMSE on held-out 300–1500 K teacher MD
 /// frames that no exploration or selection saw.
 /// Arguments (all optional, in order): MTP level (16), rounds (5), labels per round (4), random seeds (5), MD steps per
-/// walker (1500), seed frames at 300 K (2), hottest walker temperature in K (1500).
+/// walker (1500), seed frames at 300 K (2), hottest walker temperature in K (1500),
+/// exploration seed (0; round r explores with seed 1000·seed + r).
 /// </summary>
 internal static class DataEfficiency
 {
@@ -36,6 +37,7 @@ internal static class DataEfficiency
         var steps = Arg(args, 4, 1500);
         var seedFrames = Arg(args, 5, 2);
         var hottest = Arg(args, 6, 1500);
+        var explorationSeed = Arg(args, 7, 0);
         var clock = Stopwatch.StartNew();
         var teacher = StillingerWeber.Silicon();
         var template = MtpInitialisation.WithDefaultCoefficients(MtpBasisGenerator.Generate(level, 1, 1.9, 5.0));
@@ -66,7 +68,7 @@ internal static class DataEfficiency
                 TemperatureHighK = hottest,
                 GradeInterval = 10,
                 MaxCandidatesPerWalker = 100,
-                Seed = round,
+                Seed = (1000 * explorationSeed) + round,
             }).GetAwaiter().GetResult();
             var pool = exploration.Candidates.Select(c => c.Structure).ToList();
             var hashes = maxvolData.Select(StructureHash.Compute).ToHashSet();
