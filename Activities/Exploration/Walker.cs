@@ -9,9 +9,9 @@ using ActiveLearning.Selection.DOptimality;
 namespace ActiveLearning.Activities.Exploration;
 
 /// <summary>
-/// One MD run with the model, watched every <see cref="ExplorationOptions.GradeInterval"/> steps: geometry first (overlap,
-/// escaped atoms), then γ against the active set. Steps in between cost one comparison; the graded steps reuse the
-/// neighbour list, the feature buffers and the grade array (the model's own row computation allocates its work arrays).
+/// One MD run with the model, watched every <see cref="ExplorationOptions.GradeInterval"/> steps by a
+/// <see cref="FrameInspector"/>: geometry first (escaped atoms, overlap), then γ against the active set. Steps in between
+/// cost one comparison.
 /// </summary>
 internal sealed class Walker : IMdObserver
 {
@@ -23,12 +23,8 @@ internal sealed class Walker : IMdObserver
     private readonly int startIndex;
     private readonly bool collect;
     private readonly IProgress<ExplorationProgress>? progress;
-    private readonly double maxNeighbourDistance;
-    private readonly LinearRows rows = new();
+    private readonly FrameInspector inspector;
     private readonly List<ExplorationCandidate> candidates = [];
-    private FeatureRows? features;
-    private double[] grades = [];
-    private NeighbourList? geometry;
     private WalkerStopReason reason = WalkerStopReason.Completed;
     private string? message;
     private double maxGamma;
@@ -49,7 +45,8 @@ internal sealed class Walker : IMdObserver
         this.collect = collect;
         this.progress = progress;
         md = options.WalkerMd(index);
-        maxNeighbourDistance = options.MaxNeighbourDistance ?? model.Cutoff;
+        inspector = new FrameInspector(
+            model, activeSet, options.GradeMode, options.MinSeparation, options.MaxNeighbourDistance ?? model.Cutoff);
     }
 
     public IReadOnlyList<ExplorationCandidate> Candidates => candidates;
@@ -102,12 +99,13 @@ internal sealed class Walker : IMdObserver
         var structure = step.Structure;
         try
         {
-            if (!GeometryHolds(structure, step.Step))
+            if (inspector.GeometryProblem(structure, "step", step.Step) is { } problem)
             {
+                Stop(problem.Reason, problem.Message);
                 return false;
             }
 
-            var gamma = Grade(structure);
+            var gamma = inspector.Grade(structure);
             graded++;
             lastGamma = gamma;
             maxGamma = Math.Max(maxGamma, gamma);
@@ -131,76 +129,6 @@ internal sealed class Walker : IMdObserver
             Stop(WalkerStopReason.Failed, string.Create(CultureInfo.InvariantCulture, $"step {step.Step}: {e.Message}"));
             return false;
         }
-    }
-
-    private bool GeometryHolds(Structure structure, int step)
-    {
-        if (geometry is null)
-        {
-            geometry = NeighbourList.Build(structure, maxNeighbourDistance);
-        }
-        else
-        {
-            geometry.Rebuild(structure);
-        }
-
-        var offsets = geometry.Offsets;
-        var distances = geometry.Distances;
-        var neighbours = geometry.Neighbours;
-        for (var i = 0; i < structure.Count; i++)
-        {
-            if (offsets[i] == offsets[i + 1])
-            {
-                if (structure.Count > 1)
-                {
-                    Stop(WalkerStopReason.FlewApart, string.Create(CultureInfo.InvariantCulture,
-                        $"atom {i} has no neighbour within {maxNeighbourDistance:G4} Å at step {step}"));
-                    return false;
-                }
-
-                continue;
-            }
-
-            for (var p = offsets[i]; p < offsets[i + 1]; p++)
-            {
-                if (distances[p] < options.MinSeparation)
-                {
-                    Stop(WalkerStopReason.Overlap, string.Create(CultureInfo.InvariantCulture,
-                        $"atoms {i} and {neighbours[p]} are {distances[p]:F3} Å apart (< {options.MinSeparation:G4} Å) at step {step}"));
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
-    private double Grade(Structure structure)
-    {
-        model.ComputeRows(structure, rows, withForces: false);
-        var values = options.GradeMode == FeatureMode.Neighbourhood ? rows.AtomEnergies : rows.Energy;
-        if (features is null || !ReferenceEquals(features.Values, values))
-        {
-            // Only on the first graded frame (or if the model resized its buffers): the rows are then reused in place.
-            var count = options.GradeMode == FeatureMode.Neighbourhood ? structure.Count : 1;
-            var ids = new RowId[count];
-            for (var i = 0; i < count; i++)
-            {
-                ids[i] = options.GradeMode == FeatureMode.Neighbourhood ? new RowId(0, i) : new RowId(0, -1);
-            }
-
-            features = new FeatureRows(values, rows.ParameterCount, ids);
-            grades = new double[count];
-        }
-
-        activeSet.Grades(features, grades, maxDegreeOfParallelism: 1);
-        var gamma = 0.0;
-        foreach (var grade in grades)
-        {
-            gamma = Math.Max(gamma, grade);
-        }
-
-        return gamma;
     }
 
     private void Keep(in MdStep step, double gamma)
