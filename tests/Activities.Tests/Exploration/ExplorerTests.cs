@@ -109,6 +109,31 @@ public sealed class ExplorerTests
     }
 
     [Fact]
+    public async Task A_walker_keeps_at_most_its_cap_of_candidates_and_counts_the_rest()
+    {
+        var options = new ExplorationOptions
+        {
+            Walkers = 1,
+            Steps = 150,
+            TemperatureLowK = 2500,
+            TemperatureHighK = 2500,
+            GradeInterval = 5,
+            GammaSelect = 1.0,
+            GammaBreak = 1e6,
+            MaxCandidatesPerWalker = 2,
+        };
+
+        var result = await Explorer.RunAsync(SiliconModel.Model, SiliconModel.ActiveSet, [SiliconModel.Training[20]], options);
+
+        var walker = result.Walkers.Single();
+        result.Candidates.Should().HaveCount(2);
+        walker.CandidatesKept.Should().Be(2);
+        walker.CandidatesDropped.Should().BeGreaterThan(0);
+        (walker.CandidatesKept + walker.CandidatesDropped).Should().BeLessThanOrEqualTo(walker.GradedFrames);
+        result.Candidates.Select(c => c.Step).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+    }
+
+    [Fact]
     public void Start_structures_are_a_seeded_shuffle_of_the_pool_distinct_while_there_are_enough()
     {
         var first = Explorer.StartIndices(10, 10, seed: 3);
