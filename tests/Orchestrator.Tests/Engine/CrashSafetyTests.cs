@@ -46,8 +46,17 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
                     started = true;
                     _ = process.StandardOutput.ReadToEndAsync();
                     var errorText = process.StandardError.ReadToEndAsync();
-                    var delay = TimeSpan.FromMilliseconds(random.Next(100, (int)Math.Max(200, estimate.TotalMilliseconds)));
                     var runClock = Stopwatch.StartNew();
+                    var delay = TimeSpan.FromMilliseconds(random.Next(100, (int)Math.Max(200, estimate.TotalMilliseconds)));
+                    if (random.Next(5) != 0)
+                    {
+                        // Most kills are timed from the moment the campaign row exists, so that a slow start (a loaded CI
+                        // runner spends seconds in .NET start-up) cannot push them all before the campaign begins.
+                        await WaitUntilResumable(process, workdir);
+                        var remaining = estimate - runClock.Elapsed;
+                        delay = TimeSpan.FromMilliseconds(random.Next(0, (int)Math.Max(100, remaining.TotalMilliseconds)));
+                    }
+
                     await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(delay));
                     if (process.HasExited)
                     {
@@ -158,7 +167,29 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
         outcome.DatasetHash.Should().Be(reference.Outcome.DatasetHash);
     }
 
+    private static async Task WaitUntilResumable(Process process, string workdir)
+    {
+        var limit = Stopwatch.StartNew();
+        while (!process.HasExited && limit.Elapsed < TimeSpan.FromMinutes(1) && !CanResume(workdir))
+        {
+            await Task.Delay(20);
+        }
+    }
+
     private static bool CanResume(string workdir)
+    {
+        try
+        {
+            return CampaignRowExists(workdir);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // The engine is creating the schema right now (busy or half-made): not resumable yet.
+            return false;
+        }
+    }
+
+    private static bool CampaignRowExists(string workdir)
     {
         if (!File.Exists(Path.Combine(workdir, "campaign.db")))
         {
