@@ -1,0 +1,674 @@
+using System.Buffers;
+using ActiveLearning.Atomistics.Neighbours;
+
+namespace ActiveLearning.Atomistics.Potentials.Snap;
+
+/// <summary>
+/// The spectral neighbour analysis potential (SNAP, Thompson et al., J. Comput. Phys. 285, 316 (2015)) in the meaning of LAMMPS'
+/// <c>pair_style snap</c>: each atom's energy is a linear (optionally quadratic) function of the bispectrum components of its
+/// neighbour density mapped onto the 3-sphere. Energies in eV, forces in eV/Å, virial in eV.
+/// </summary>
+/// <remarks>
+/// The neighbour density of atom i is its own unit weight plus, for each neighbour k within rcutfac·(R_i + R_k), the weight
+/// w_k times the cosine switching function. The density's expansion coefficients u^j in the Wigner-D matrices of SU(2) are
+/// coupled by Clebsch–Gordan coefficients into the bispectrum B(j1, j2, j). Forces use the adjoint form: the derivative of the
+/// atom's energy with respect to every u^j is computed once per atom, then contracted with each neighbour's dU/dr, so the cost
+/// per neighbour does not grow with the number of components. Multi-element models use element radii and weights (LAMMPS
+/// without chemflag).
+/// </remarks>
+public sealed class SnapPotential : NeighbourPotential
+{
+    private readonly int twoJMax;
+    private readonly double rfac0;
+    private readonly double rmin0;
+    private readonly bool switched;
+    private readonly bool subtractSelf;
+    private readonly bool quadratic;
+    private readonly double[] pairCutoff;
+    private readonly double[] weight;
+    private readonly double[][] coefficients;
+    private readonly int elements;
+
+    // Layout of the Wigner-matrix arrays: block J (0..twojmax) holds (J+1)² entries, row ma, column mb.
+    private readonly int[] uOffset;
+    private readonly int uSize;
+
+    // The bispectrum components (j1 ≥ j2, j ≥ j1, in LAMMPS' order) with their Clebsch–Gordan tables and z blocks.
+    private readonly int[] tripleJ1;
+    private readonly int[] tripleJ2;
+    private readonly int[] tripleJ;
+    private readonly int[] cgOffset;
+    private readonly double[] cg;
+    private readonly int[] zOffset;
+    private readonly int zSize;
+    private readonly double[] root;
+
+    /// <summary>Creates the potential for a model read by <see cref="SnapFile"/>.</summary>
+    /// <param name="model">The hyper-parameters and elements (in the potential's order).</param>
+    /// <param name="name">The name for logs, e.g. <c>snap:Si_Zuo_JPCA2020.snapcoeff</c>.</param>
+    public SnapPotential(SnapModel model, string name)
+        : base(ElementsOf(model))
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        Name = name;
+        Model = model;
+        var p = model.Parameters;
+        twoJMax = p.TwoJMax;
+        rfac0 = p.RadialFactor;
+        rmin0 = p.InnerRadius;
+        switched = p.Switched;
+        subtractSelf = p.SubtractSelf;
+        quadratic = p.Quadratic;
+        elements = model.Elements.Count;
+        pairCutoff = new double[elements * elements];
+        weight = new double[elements];
+        coefficients = new double[elements][];
+        for (var a = 0; a < elements; a++)
+        {
+            weight[a] = model.Elements[a].Weight;
+            coefficients[a] = model.Elements[a].Coefficients;
+            for (var b = 0; b < elements; b++)
+            {
+                pairCutoff[(a * elements) + b] = p.CutoffFactor * (model.Elements[a].Radius + model.Elements[b].Radius);
+                Cutoff = Math.Max(Cutoff, pairCutoff[(a * elements) + b]);
+            }
+
+            if (pairCutoff[(a * elements) + a] <= rmin0)
+            {
+                throw new ArgumentException($"rmin0 {rmin0} Å is not below the cutoff of {Elements.Symbol(model.Elements[a].AtomicNumber)}.", nameof(model));
+            }
+        }
+
+        uOffset = new int[twoJMax + 2];
+        for (var j = 0; j <= twoJMax; j++)
+        {
+            uOffset[j + 1] = uOffset[j] + ((j + 1) * (j + 1));
+        }
+
+        uSize = uOffset[twoJMax + 1];
+        ComponentCount = SnapFile.ComponentCount(twoJMax);
+        tripleJ1 = new int[ComponentCount];
+        tripleJ2 = new int[ComponentCount];
+        tripleJ = new int[ComponentCount];
+        cgOffset = new int[ComponentCount + 1];
+        zOffset = new int[ComponentCount + 1];
+        var t = 0;
+        for (var j1 = 0; j1 <= twoJMax; j1++)
+        {
+            for (var j2 = 0; j2 <= j1; j2++)
+            {
+                for (var j = j1 - j2; j <= Math.Min(twoJMax, j1 + j2); j += 2)
+                {
+                    if (j >= j1)
+                    {
+                        tripleJ1[t] = j1;
+                        tripleJ2[t] = j2;
+                        tripleJ[t] = j;
+                        cgOffset[t + 1] = cgOffset[t] + ((j1 + 1) * (j2 + 1));
+                        zOffset[t + 1] = zOffset[t] + ((j + 1) * (j + 1));
+                        t++;
+                    }
+                }
+            }
+        }
+
+        zSize = zOffset[ComponentCount];
+        cg = new double[cgOffset[ComponentCount]];
+        for (t = 0; t < ComponentCount; t++)
+        {
+            int j1 = tripleJ1[t], j2 = tripleJ2[t], j = tripleJ[t];
+            var half = (j1 + j2 - j) / 2;
+            for (var ma1 = 0; ma1 <= j1; ma1++)
+            {
+                for (var ma2 = 0; ma2 <= j2; ma2++)
+                {
+                    var ma = ma1 + ma2 - half;
+                    if (ma >= 0 && ma <= j)
+                    {
+                        cg[cgOffset[t] + (ma1 * (j2 + 1)) + ma2] = ClebschGordan(j1, j2, j, ma1, ma2, ma);
+                    }
+                }
+            }
+        }
+
+        root = new double[(twoJMax + 1) * (twoJMax + 1)];
+        for (var a = 0; a <= twoJMax; a++)
+        {
+            for (var b = 1; b <= twoJMax; b++)
+            {
+                root[(a * (twoJMax + 1)) + b] = Math.Sqrt((double)a / b);
+            }
+        }
+    }
+
+    /// <summary>Loads <c>FILE.snapcoeff</c> and the <c>FILE.snapparam</c> beside it for the given elements.</summary>
+    /// <param name="coefficientPath">The <c>.snapcoeff</c> file.</param>
+    /// <param name="species">The elements, as LAMMPS' <c>pair_coeff * * COEFF PARAM Si</c>.</param>
+    /// <exception cref="Formats.StructureFormatException">A file is malformed (<c>file:line: ...</c>).</exception>
+    public static SnapPotential FromFile(string coefficientPath, IReadOnlyList<int> species) =>
+        new(SnapFile.Read(coefficientPath, species), $"snap:{Path.GetFileName(coefficientPath)}");
+
+    /// <inheritdoc/>
+    public override string Name { get; }
+
+    /// <inheritdoc/>
+    public override double Cutoff { get; }
+
+    /// <summary>The model this potential evaluates.</summary>
+    public SnapModel Model { get; }
+
+    /// <summary>Number of bispectrum components per atom (55 for twojmax 8).</summary>
+    public int ComponentCount { get; }
+
+    private static int[] ElementsOf(SnapModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return [.. model.Elements.Select(e => e.AtomicNumber)];
+    }
+
+    /// <summary>
+    /// The bispectrum components of every atom (with the isolated atom's subtracted when bzeroflag is set), row-major
+    /// [atom·<see cref="ComponentCount"/> + component], in LAMMPS' <c>compute sna/atom</c> order.
+    /// </summary>
+    /// <exception cref="PotentialException">As <see cref="IPotential.Compute"/>.</exception>
+    public double[] Bispectrum(Structure structure)
+    {
+        var neighbours = CheckedNeighbours(structure);
+        var types = SpeciesIndex.Map(structure.AtomicNumbers);
+        var work = new Workspace(this);
+        var result = new double[structure.Count * ComponentCount];
+        for (var i = 0; i < structure.Count; i++)
+        {
+            DensityOf(i, types, neighbours, work);
+            ComputeZAndB(work);
+            work.B.AsSpan(0, ComponentCount).CopyTo(result.AsSpan(i * ComponentCount, ComponentCount));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    protected override void ComputeCore(Structure structure, NeighbourList neighbours, Evaluation evaluation)
+    {
+        var types = evaluation.MapTypes(SpeciesIndex, structure);
+        evaluation.Accumulate((first, end, accumulator) =>
+        {
+            var work = new Workspace(this);
+            try
+            {
+                for (var i = first; i < end; i++)
+                {
+                    DensityOf(i, types, neighbours, work);
+                    ComputeZAndB(work);
+                    accumulator.AddEnergy(i, EnergyAndSlopes(types[i], work));
+                    ComputeAdjoint(work);
+                    AddForces(i, types, neighbours, work, accumulator);
+                }
+            }
+            finally
+            {
+                work.Return();
+            }
+        });
+    }
+
+    /// <summary>Per-thread work arrays, rented from the shared pool so that repeated evaluations do not allocate them anew.</summary>
+    private sealed class Workspace
+    {
+        public Workspace(SnapPotential p)
+        {
+            var pool = ArrayPool<double>.Shared;
+            TotalRe = pool.Rent(p.uSize);
+            TotalIm = pool.Rent(p.uSize);
+            AdjointRe = pool.Rent(p.uSize);
+            AdjointIm = pool.Rent(p.uSize);
+            URe = pool.Rent(p.uSize);
+            UIm = pool.Rent(p.uSize);
+            DuRe = pool.Rent(3 * p.uSize);
+            DuIm = pool.Rent(3 * p.uSize);
+            ZRe = pool.Rent(p.zSize);
+            ZIm = pool.Rent(p.zSize);
+            B = pool.Rent(p.ComponentCount);
+            Slope = pool.Rent(p.ComponentCount);
+        }
+
+        public double[] TotalRe { get; }
+
+        public double[] TotalIm { get; }
+
+        public double[] AdjointRe { get; }
+
+        public double[] AdjointIm { get; }
+
+        public double[] URe { get; }
+
+        public double[] UIm { get; }
+
+        public double[] DuRe { get; }
+
+        public double[] DuIm { get; }
+
+        public double[] ZRe { get; }
+
+        public double[] ZIm { get; }
+
+        public double[] B { get; }
+
+        public double[] Slope { get; }
+
+        public void Return()
+        {
+            var pool = ArrayPool<double>.Shared;
+            foreach (var array in (double[][])[TotalRe, TotalIm, AdjointRe, AdjointIm, URe, UIm, DuRe, DuIm, ZRe, ZIm, B, Slope])
+            {
+                pool.Return(array);
+            }
+        }
+    }
+
+    // u_total = identity (the atom itself) + Σ_k f_c(r) w_k U(r_ik).
+    private void DensityOf(int i, int[] types, NeighbourList neighbours, Workspace work)
+    {
+        var totalRe = work.TotalRe;
+        var totalIm = work.TotalIm;
+        Array.Clear(totalRe, 0, uSize);
+        Array.Clear(totalIm, 0, uSize);
+        for (var j = 0; j <= twoJMax; j++)
+        {
+            for (var ma = 0; ma <= j; ma++)
+            {
+                totalRe[uOffset[j] + (ma * (j + 1)) + ma] = 1.0;
+            }
+        }
+
+        var offsets = neighbours.Offsets;
+        var indices = neighbours.Neighbours;
+        var vectors = neighbours.Vectors;
+        var distances = neighbours.Distances;
+        var ti = types[i];
+        for (var slot = offsets[i]; slot < offsets[i + 1]; slot++)
+        {
+            var tk = types[indices[slot]];
+            var rcut = pairCutoff[(ti * elements) + tk];
+            var r = distances[slot];
+            if (r >= rcut)
+            {
+                continue;
+            }
+
+            WignerMatrices(vectors[slot], r, rcut, work, withDerivatives: false);
+            var scale = weight[tk] * Switch(r, rcut, out _);
+            for (var n = 0; n < uSize; n++)
+            {
+                totalRe[n] += scale * work.URe[n];
+                totalIm[n] += scale * work.UIm[n];
+            }
+        }
+    }
+
+    private double Switch(double r, double rcut, out double derivative)
+    {
+        derivative = 0;
+        if (!switched || r <= rmin0)
+        {
+            return 1.0;
+        }
+
+        var scale = Math.PI / (rcut - rmin0);
+        var angle = (r - rmin0) * scale;
+        derivative = -0.5 * Math.Sin(angle) * scale;
+        return 0.5 * (Math.Cos(angle) + 1.0);
+    }
+
+    // U^J(a, b) for the SU(2) element of the neighbour's point on the 3-sphere, and optionally dU/dr (Å⁻¹) along x, y, z.
+    private void WignerMatrices(Vec3 vector, double r, double rcut, Workspace work, bool withDerivatives)
+    {
+        var thetaScale = rfac0 * Math.PI / (rcut - rmin0);
+        var theta0 = (r - rmin0) * thetaScale;
+        var sinTheta = Math.Sin(theta0);
+        var z0 = r * Math.Cos(theta0) / sinTheta;
+        var dz0dr = (z0 / r) - (r * thetaScale / (sinTheta * sinTheta));
+        var r0inv = 1.0 / Math.Sqrt((r * r) + (z0 * z0));
+        var aRe = z0 * r0inv;
+        var aIm = -vector.Z * r0inv;
+        var bRe = vector.Y * r0inv;
+        var bIm = -vector.X * r0inv;
+        var dr0invdr = -r0inv * r0inv * r0inv * (r + (z0 * dz0dr));
+
+        Span<double> daRe = stackalloc double[3];
+        Span<double> daIm = stackalloc double[3];
+        Span<double> dbRe = stackalloc double[3];
+        Span<double> dbIm = stackalloc double[3];
+        if (withDerivatives)
+        {
+            Span<double> unit = [vector.X / r, vector.Y / r, vector.Z / r];
+            for (var c = 0; c < 3; c++)
+            {
+                var dr0inv = dr0invdr * unit[c];
+                daRe[c] = (dr0inv * z0) + (r0inv * dz0dr * unit[c]);
+                daIm[c] = -(dr0inv * vector.Z) - (c == 2 ? r0inv : 0);
+                dbRe[c] = (dr0inv * vector.Y) + (c == 1 ? r0inv : 0);
+                dbIm[c] = -(dr0inv * vector.X) - (c == 0 ? r0inv : 0);
+            }
+        }
+
+        var uRe = work.URe;
+        var uIm = work.UIm;
+        var duRe = work.DuRe;
+        var duIm = work.DuIm;
+        uRe[0] = 1.0;
+        uIm[0] = 0.0;
+        if (withDerivatives)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                duRe[c * uSize] = 0;
+                duIm[c * uSize] = 0;
+            }
+        }
+
+        var stride = twoJMax + 1;
+        for (var j = 1; j <= twoJMax; j++)
+        {
+            var current = uOffset[j];
+            var previous = uOffset[j - 1];
+            for (var mb = 0; 2 * mb <= j; mb++)
+            {
+                for (var ma = 0; ma <= j; ma++)
+                {
+                    // U^J[ma][mb] = √((J−ma)/(J−mb)) ā U^{J−1}[ma][mb] − √(ma/(J−mb)) b̄ U^{J−1}[ma−1][mb]
+                    double re = 0, im = 0;
+                    var at = current + (ma * (j + 1)) + mb;
+                    if (ma < j)
+                    {
+                        var f = root[((j - ma) * stride) + j - mb];
+                        var p = previous + (ma * j) + mb;
+                        re += f * ((aRe * uRe[p]) + (aIm * uIm[p]));
+                        im += f * ((aRe * uIm[p]) - (aIm * uRe[p]));
+                    }
+
+                    if (ma > 0)
+                    {
+                        var f = root[(ma * stride) + j - mb];
+                        var p = previous + ((ma - 1) * j) + mb;
+                        re -= f * ((bRe * uRe[p]) + (bIm * uIm[p]));
+                        im -= f * ((bRe * uIm[p]) - (bIm * uRe[p]));
+                    }
+
+                    uRe[at] = re;
+                    uIm[at] = im;
+                    if (withDerivatives)
+                    {
+                        for (var c = 0; c < 3; c++)
+                        {
+                            double dre = 0, dim = 0;
+                            var shift = c * uSize;
+                            if (ma < j)
+                            {
+                                var f = root[((j - ma) * stride) + j - mb];
+                                var p = previous + (ma * j) + mb;
+                                dre += f * ((daRe[c] * uRe[p]) + (daIm[c] * uIm[p]) + (aRe * duRe[shift + p]) + (aIm * duIm[shift + p]));
+                                dim += f * ((daRe[c] * uIm[p]) - (daIm[c] * uRe[p]) + (aRe * duIm[shift + p]) - (aIm * duRe[shift + p]));
+                            }
+
+                            if (ma > 0)
+                            {
+                                var f = root[(ma * stride) + j - mb];
+                                var p = previous + ((ma - 1) * j) + mb;
+                                dre -= f * ((dbRe[c] * uRe[p]) + (dbIm[c] * uIm[p]) + (bRe * duRe[shift + p]) + (bIm * duIm[shift + p]));
+                                dim -= f * ((dbRe[c] * uIm[p]) - (dbIm[c] * uRe[p]) + (bRe * duIm[shift + p]) - (bIm * duRe[shift + p]));
+                            }
+
+                            duRe[shift + at] = dre;
+                            duIm[shift + at] = dim;
+                        }
+                    }
+                }
+            }
+
+            // The other columns by the symmetry U[J−ma][J−mb] = (−1)^(ma−mb) conj(U[ma][mb]).
+            for (var mb = (j / 2) + 1; mb <= j; mb++)
+            {
+                for (var ma = 0; ma <= j; ma++)
+                {
+                    var source = current + ((j - ma) * (j + 1)) + (j - mb);
+                    var at = current + (ma * (j + 1)) + mb;
+                    var sign = ((ma + mb) & 1) == 0 ? 1.0 : -1.0;
+                    uRe[at] = sign * uRe[source];
+                    uIm[at] = -sign * uIm[source];
+                    if (withDerivatives)
+                    {
+                        for (var c = 0; c < 3; c++)
+                        {
+                            duRe[(c * uSize) + at] = sign * duRe[(c * uSize) + source];
+                            duIm[(c * uSize) + at] = -sign * duIm[(c * uSize) + source];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // z_{j1 j2 j}[ma][mb] = Σ C C u^{j1} u^{j2}, and B = Re Σ conj(u^j) z (minus the isolated atom's value with bzeroflag).
+    private void ComputeZAndB(Workspace work)
+    {
+        var uRe = work.TotalRe;
+        var uIm = work.TotalIm;
+        for (var t = 0; t < ComponentCount; t++)
+        {
+            int j1 = tripleJ1[t], j2 = tripleJ2[t], j = tripleJ[t];
+            var half = (j1 + j2 - j) / 2;
+            var sum = 0.0;
+            for (var ma = 0; ma <= j; ma++)
+            {
+                var ma1Low = Math.Max(0, ma + half - j2);
+                var ma1High = Math.Min(j1, ma + half);
+                for (var mb = 0; mb <= j; mb++)
+                {
+                    var mb1Low = Math.Max(0, mb + half - j2);
+                    var mb1High = Math.Min(j1, mb + half);
+                    double zr = 0, zi = 0;
+                    for (var ma1 = ma1Low; ma1 <= ma1High; ma1++)
+                    {
+                        var ma2 = ma + half - ma1;
+                        var ca = cg[cgOffset[t] + (ma1 * (j2 + 1)) + ma2];
+                        var row1 = uOffset[j1] + (ma1 * (j1 + 1));
+                        var row2 = uOffset[j2] + (ma2 * (j2 + 1));
+                        double sr = 0, si = 0;
+                        for (var mb1 = mb1Low; mb1 <= mb1High; mb1++)
+                        {
+                            var mb2 = mb + half - mb1;
+                            var cb = cg[cgOffset[t] + (mb1 * (j2 + 1)) + mb2];
+                            var p = row1 + mb1;
+                            var q = row2 + mb2;
+                            sr += cb * ((uRe[p] * uRe[q]) - (uIm[p] * uIm[q]));
+                            si += cb * ((uRe[p] * uIm[q]) + (uIm[p] * uRe[q]));
+                        }
+
+                        zr += ca * sr;
+                        zi += ca * si;
+                    }
+
+                    var z = zOffset[t] + (ma * (j + 1)) + mb;
+                    work.ZRe[z] = zr;
+                    work.ZIm[z] = zi;
+                    var u = uOffset[j] + (ma * (j + 1)) + mb;
+                    sum += (uRe[u] * zr) + (uIm[u] * zi);
+                }
+            }
+
+            work.B[t] = subtractSelf ? sum - (j + 1) : sum;
+        }
+    }
+
+    // The atom's energy, and in Slope its derivative with respect to each bispectrum component.
+    private double EnergyAndSlopes(int type, Workspace work)
+    {
+        var beta = coefficients[type];
+        var b = work.B;
+        var slope = work.Slope;
+        var energy = beta[0];
+        for (var k = 0; k < ComponentCount; k++)
+        {
+            energy += beta[k + 1] * b[k];
+            slope[k] = beta[k + 1];
+        }
+
+        if (quadratic)
+        {
+            var c = ComponentCount + 1;
+            for (var k = 0; k < ComponentCount; k++)
+            {
+                energy += 0.5 * beta[c] * b[k] * b[k];
+                slope[k] += beta[c] * b[k];
+                c++;
+                for (var l = k + 1; l < ComponentCount; l++)
+                {
+                    energy += beta[c] * b[k] * b[l];
+                    slope[k] += beta[c] * b[l];
+                    slope[l] += beta[c] * b[k];
+                    c++;
+                }
+            }
+        }
+
+        return energy;
+    }
+
+    // Adjoint Y = ∂E/∂Re u + i ∂E/∂Im u of the atom's energy with respect to its total density coefficients.
+    private void ComputeAdjoint(Workspace work)
+    {
+        var uRe = work.TotalRe;
+        var uIm = work.TotalIm;
+        var yRe = work.AdjointRe;
+        var yIm = work.AdjointIm;
+        Array.Clear(yRe, 0, uSize);
+        Array.Clear(yIm, 0, uSize);
+        for (var t = 0; t < ComponentCount; t++)
+        {
+            var beta = work.Slope[t];
+            if (beta == 0)
+            {
+                continue;
+            }
+
+            int j1 = tripleJ1[t], j2 = tripleJ2[t], j = tripleJ[t];
+            var half = (j1 + j2 - j) / 2;
+            for (var ma = 0; ma <= j; ma++)
+            {
+                var ma1Low = Math.Max(0, ma + half - j2);
+                var ma1High = Math.Min(j1, ma + half);
+                for (var mb = 0; mb <= j; mb++)
+                {
+                    var mb1Low = Math.Max(0, mb + half - j2);
+                    var mb1High = Math.Min(j1, mb + half);
+                    var z = zOffset[t] + (ma * (j + 1)) + mb;
+                    var u = uOffset[j] + (ma * (j + 1)) + mb;
+                    yRe[u] += beta * work.ZRe[z];
+                    yIm[u] += beta * work.ZIm[z];
+
+                    // Re(conj(u^j) C C u1 u2): its gradient in u1 is u^j conj(u2) C C, in u2 it is u^j conj(u1) C C.
+                    var wRe = beta * uRe[u];
+                    var wIm = beta * uIm[u];
+                    for (var ma1 = ma1Low; ma1 <= ma1High; ma1++)
+                    {
+                        var ma2 = ma + half - ma1;
+                        var ca = cg[cgOffset[t] + (ma1 * (j2 + 1)) + ma2];
+                        var row1 = uOffset[j1] + (ma1 * (j1 + 1));
+                        var row2 = uOffset[j2] + (ma2 * (j2 + 1));
+                        for (var mb1 = mb1Low; mb1 <= mb1High; mb1++)
+                        {
+                            var mb2 = mb + half - mb1;
+                            var f = ca * cg[cgOffset[t] + (mb1 * (j2 + 1)) + mb2];
+                            var p = row1 + mb1;
+                            var q = row2 + mb2;
+                            yRe[p] += f * ((wRe * uRe[q]) + (wIm * uIm[q]));
+                            yIm[p] += f * ((wIm * uRe[q]) - (wRe * uIm[q]));
+                            yRe[q] += f * ((wRe * uRe[p]) + (wIm * uIm[p]));
+                            yIm[q] += f * ((wIm * uRe[p]) - (wRe * uIm[p]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // dE_i/dr_ik = Σ Re(conj(Y) d(w_k f_c U)/dr_ik) for each neighbour k.
+    private void AddForces(int i, int[] types, NeighbourList neighbours, Workspace work, AtomAccumulator accumulator)
+    {
+        var offsets = neighbours.Offsets;
+        var indices = neighbours.Neighbours;
+        var vectors = neighbours.Vectors;
+        var distances = neighbours.Distances;
+        var ti = types[i];
+        var yRe = work.AdjointRe;
+        var yIm = work.AdjointIm;
+        for (var slot = offsets[i]; slot < offsets[i + 1]; slot++)
+        {
+            var k = indices[slot];
+            var tk = types[k];
+            var rcut = pairCutoff[(ti * elements) + tk];
+            var r = distances[slot];
+            if (r >= rcut)
+            {
+                continue;
+            }
+
+            var vector = vectors[slot];
+            WignerMatrices(vector, r, rcut, work, withDerivatives: true);
+            var switchValue = Switch(r, rcut, out var switchSlope);
+            var scale = weight[tk] * switchValue;
+            var radialScale = weight[tk] * switchSlope;
+            double plain = 0, gx = 0, gy = 0, gz = 0;
+            for (var n = 0; n < uSize; n++)
+            {
+                var re = yRe[n];
+                var im = yIm[n];
+                plain += (re * work.URe[n]) + (im * work.UIm[n]);
+                gx += (re * work.DuRe[n]) + (im * work.DuIm[n]);
+                gy += (re * work.DuRe[uSize + n]) + (im * work.DuIm[uSize + n]);
+                gz += (re * work.DuRe[(2 * uSize) + n]) + (im * work.DuIm[(2 * uSize) + n]);
+            }
+
+            var radial = radialScale * plain / r;
+            var gradient = new Vec3(
+                (scale * gx) + (radial * vector.X),
+                (scale * gy) + (radial * vector.Y),
+                (scale * gz) + (radial * vector.Z));
+            accumulator.AddBond(i, k, vector, gradient);
+        }
+    }
+
+    // Clebsch–Gordan coefficient <j1 m1 j2 m2 | j m> (Racah's formula) with doubled angular momenta and m = ma − J/2.
+    private static double ClebschGordan(int j1, int j2, int j, int ma1, int ma2, int ma)
+    {
+        var sum = 0.0;
+        for (var k = 0; k <= (j1 + j2 - j) / 2; k++)
+        {
+            int d1 = (j1 + j2 - j) / 2 - k, d2 = j1 - ma1 - k, d3 = ma2 - k, d4 = ((j - j1 - j2) / 2) + ma1 + k, d5 = ((j - j1 + j2) / 2) - ma2 + k;
+            if (d1 < 0 || d2 < 0 || d3 < 0 || d4 < 0 || d5 < 0)
+            {
+                continue;
+            }
+
+            var term = 1.0 / (Factorial(k) * Factorial(d1) * Factorial(d2) * Factorial(d3) * Factorial(d4) * Factorial(d5));
+            sum += (k & 1) == 0 ? term : -term;
+        }
+
+        var triangle = (j + 1) * Factorial((j1 + j2 - j) / 2) * Factorial((j1 - j2 + j) / 2) * Factorial((-j1 + j2 + j) / 2)
+            / Factorial(((j1 + j2 + j) / 2) + 1);
+        var projections = Factorial(ma1) * Factorial(j1 - ma1) * Factorial(ma2) * Factorial(j2 - ma2) * Factorial(ma) * Factorial(j - ma);
+        return sum * Math.Sqrt(triangle * projections);
+    }
+
+    private static double Factorial(int n)
+    {
+        var result = 1.0;
+        for (var k = 2; k <= n; k++)
+        {
+            result *= k;
+        }
+
+        return result;
+    }
+}
