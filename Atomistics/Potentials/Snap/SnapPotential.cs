@@ -202,6 +202,7 @@ public sealed class SnapPotential : NeighbourPotential
                     ComputeZAndB(work);
                     accumulator.AddEnergy(i, EnergyAndSlopes(types[i], work));
                     ComputeAdjoint(work);
+                    SymmetrizeAdjoint(work);
                     AddForces(i, types, neighbours, work, accumulator);
                 }
             }
@@ -374,53 +375,28 @@ public sealed class SnapPotential : NeighbourPotential
             var previous = uOffset[j - 1];
             for (var mb = 0; 2 * mb <= j; mb++)
             {
+                var column = j - mb;
                 for (var ma = 0; ma <= j; ma++)
                 {
                     // U^J[ma][mb] = √((J−ma)/(J−mb)) ā U^{J−1}[ma][mb] − √(ma/(J−mb)) b̄ U^{J−1}[ma−1][mb]
-                    double re = 0, im = 0;
                     var at = current + (ma * (j + 1)) + mb;
-                    if (ma < j)
-                    {
-                        var f = root[((j - ma) * stride) + j - mb];
-                        var p = previous + (ma * j) + mb;
-                        re += f * ((aRe * uRe[p]) + (aIm * uIm[p]));
-                        im += f * ((aRe * uIm[p]) - (aIm * uRe[p]));
-                    }
-
-                    if (ma > 0)
-                    {
-                        var f = root[(ma * stride) + j - mb];
-                        var p = previous + ((ma - 1) * j) + mb;
-                        re -= f * ((bRe * uRe[p]) + (bIm * uIm[p]));
-                        im -= f * ((bRe * uIm[p]) - (bIm * uRe[p]));
-                    }
-
-                    uRe[at] = re;
-                    uIm[at] = im;
+                    var fa = ma < j ? root[((j - ma) * stride) + column] : 0.0;
+                    var fb = ma > 0 ? root[(ma * stride) + column] : 0.0;
+                    var pa = ma < j ? previous + (ma * j) + mb : 0;
+                    var pb = ma > 0 ? previous + ((ma - 1) * j) + mb : 0;
+                    double uaRe = uRe[pa], uaIm = uIm[pa], ubRe = uRe[pb], ubIm = uIm[pb];
+                    uRe[at] = (fa * ((aRe * uaRe) + (aIm * uaIm))) - (fb * ((bRe * ubRe) + (bIm * ubIm)));
+                    uIm[at] = (fa * ((aRe * uaIm) - (aIm * uaRe))) - (fb * ((bRe * ubIm) - (bIm * ubRe)));
                     if (withDerivatives)
                     {
                         for (var c = 0; c < 3; c++)
                         {
-                            double dre = 0, dim = 0;
                             var shift = c * uSize;
-                            if (ma < j)
-                            {
-                                var f = root[((j - ma) * stride) + j - mb];
-                                var p = previous + (ma * j) + mb;
-                                dre += f * ((daRe[c] * uRe[p]) + (daIm[c] * uIm[p]) + (aRe * duRe[shift + p]) + (aIm * duIm[shift + p]));
-                                dim += f * ((daRe[c] * uIm[p]) - (daIm[c] * uRe[p]) + (aRe * duIm[shift + p]) - (aIm * duRe[shift + p]));
-                            }
-
-                            if (ma > 0)
-                            {
-                                var f = root[(ma * stride) + j - mb];
-                                var p = previous + ((ma - 1) * j) + mb;
-                                dre -= f * ((dbRe[c] * uRe[p]) + (dbIm[c] * uIm[p]) + (bRe * duRe[shift + p]) + (bIm * duIm[shift + p]));
-                                dim -= f * ((dbRe[c] * uIm[p]) - (dbIm[c] * uRe[p]) + (bRe * duIm[shift + p]) - (bIm * duRe[shift + p]));
-                            }
-
-                            duRe[shift + at] = dre;
-                            duIm[shift + at] = dim;
+                            double duaRe = duRe[shift + pa], duaIm = duIm[shift + pa], dubRe = duRe[shift + pb], dubIm = duIm[shift + pb];
+                            duRe[shift + at] = (fa * ((daRe[c] * uaRe) + (daIm[c] * uaIm) + (aRe * duaRe) + (aIm * duaIm)))
+                                - (fb * ((dbRe[c] * ubRe) + (dbIm[c] * ubIm) + (bRe * dubRe) + (bIm * dubIm)));
+                            duIm[shift + at] = (fa * ((daRe[c] * uaIm) - (daIm[c] * uaRe) + (aRe * duaIm) - (aIm * duaRe)))
+                                - (fb * ((dbRe[c] * ubIm) - (dbIm[c] * ubRe) + (bRe * dubIm) - (bIm * dubRe)));
                         }
                     }
                 }
@@ -459,14 +435,20 @@ public sealed class SnapPotential : NeighbourPotential
             int j1 = tripleJ1[t], j2 = tripleJ2[t], j = tripleJ[t];
             var half = (j1 + j2 - j) / 2;
             var sum = 0.0;
-            for (var ma = 0; ma <= j; ma++)
+            for (var mb = 0; 2 * mb <= j; mb++)
             {
-                var ma1Low = Math.Max(0, ma + half - j2);
-                var ma1High = Math.Min(j1, ma + half);
-                for (var mb = 0; mb <= j; mb++)
+                var mb1Low = Math.Max(0, mb + half - j2);
+                var mb1High = Math.Min(j1, mb + half);
+                for (var ma = 0; ma <= j; ma++)
                 {
-                    var mb1Low = Math.Max(0, mb + half - j2);
-                    var mb1High = Math.Min(j1, mb + half);
+                    var weight = MirrorWeight(j, ma, mb);
+                    if (weight == 0)
+                    {
+                        continue;
+                    }
+
+                    var ma1Low = Math.Max(0, ma + half - j2);
+                    var ma1High = Math.Min(j1, ma + half);
                     double zr = 0, zi = 0;
                     for (var ma1 = ma1Low; ma1 <= ma1High; ma1++)
                     {
@@ -493,10 +475,12 @@ public sealed class SnapPotential : NeighbourPotential
                     work.ZRe[z] = zr;
                     work.ZIm[z] = zi;
                     var u = uOffset[j] + (ma * (j + 1)) + mb;
-                    sum += (uRe[u] * zr) + (uIm[u] * zi);
+                    sum += weight * ((uRe[u] * zr) + (uIm[u] * zi));
                 }
             }
 
+            // Each computed entry stands for itself and its mirror image (which contributes the same real part).
+            sum *= 2;
             work.B[t] = subtractSelf ? sum - (j + 1) : sum;
         }
     }
@@ -554,22 +538,28 @@ public sealed class SnapPotential : NeighbourPotential
 
             int j1 = tripleJ1[t], j2 = tripleJ2[t], j = tripleJ[t];
             var half = (j1 + j2 - j) / 2;
-            for (var ma = 0; ma <= j; ma++)
+            for (var mb = 0; 2 * mb <= j; mb++)
             {
-                var ma1Low = Math.Max(0, ma + half - j2);
-                var ma1High = Math.Min(j1, ma + half);
-                for (var mb = 0; mb <= j; mb++)
+                var mb1Low = Math.Max(0, mb + half - j2);
+                var mb1High = Math.Min(j1, mb + half);
+                for (var ma = 0; ma <= j; ma++)
                 {
-                    var mb1Low = Math.Max(0, mb + half - j2);
-                    var mb1High = Math.Min(j1, mb + half);
+                    var weight = beta * MirrorWeight(j, ma, mb);
+                    if (weight == 0)
+                    {
+                        continue;
+                    }
+
+                    var ma1Low = Math.Max(0, ma + half - j2);
+                    var ma1High = Math.Min(j1, ma + half);
                     var z = zOffset[t] + (ma * (j + 1)) + mb;
                     var u = uOffset[j] + (ma * (j + 1)) + mb;
-                    yRe[u] += beta * work.ZRe[z];
-                    yIm[u] += beta * work.ZIm[z];
+                    yRe[u] += weight * work.ZRe[z];
+                    yIm[u] += weight * work.ZIm[z];
 
                     // Re(conj(u^j) C C u1 u2): its gradient in u1 is u^j conj(u2) C C, in u2 it is u^j conj(u1) C C.
-                    var wRe = beta * uRe[u];
-                    var wIm = beta * uIm[u];
+                    var wRe = weight * uRe[u];
+                    var wIm = weight * uIm[u];
                     for (var ma1 = ma1Low; ma1 <= ma1High; ma1++)
                     {
                         var ma2 = ma + half - ma1;
@@ -589,6 +579,48 @@ public sealed class SnapPotential : NeighbourPotential
                         }
                     }
                 }
+            }
+        }
+    }
+
+    // Half of the (ma, mb) entries stand for all: the mirror (J−ma, J−mb) of an entry contributes the same to the energy, so
+    // entries left of the middle column count twice (weight 1 here, doubled later), the middle column's upper half likewise,
+    // its centre (its own mirror) once, and the rest not at all.
+    private static double MirrorWeight(int j, int ma, int mb)
+    {
+        if (2 * mb < j)
+        {
+            return 1.0;
+        }
+
+        return 2 * ma < j ? 1.0 : 2 * ma == j ? 0.5 : 0.0;
+    }
+
+    // The adjoint of the half sum is H; that of the full sum is H plus its mirror image H'[a][b] = (−1)^(a−b) conj(H[J−a][J−b]).
+    private void SymmetrizeAdjoint(Workspace work)
+    {
+        var yRe = work.AdjointRe;
+        var yIm = work.AdjointIm;
+        for (var j = 0; j <= twoJMax; j++)
+        {
+            var block = uOffset[j];
+            var entries = (j + 1) * (j + 1);
+            for (var p = 0; p < entries; p++)
+            {
+                var q = entries - 1 - p;
+                if (q < p)
+                {
+                    break;
+                }
+
+                var a = p / (j + 1);
+                var b = p % (j + 1);
+                var sign = ((a + b) & 1) == 0 ? 1.0 : -1.0;
+                double pRe = yRe[block + p], pIm = yIm[block + p], qRe = yRe[block + q], qIm = yIm[block + q];
+                yRe[block + p] = pRe + (sign * qRe);
+                yIm[block + p] = pIm - (sign * qIm);
+                yRe[block + q] = qRe + (sign * pRe);
+                yIm[block + q] = qIm - (sign * pIm);
             }
         }
     }
