@@ -14,9 +14,11 @@ namespace ActiveLearning.Atomistics.Potentials.Snap;
 /// coupled by Clebsch–Gordan coefficients into the bispectrum B(j1, j2, j). Forces use the adjoint form: the derivative of the
 /// atom's energy with respect to every u^j is computed once per atom, then contracted with each neighbour's dU/dr, so the cost
 /// per neighbour does not grow with the number of components. Multi-element models use element radii and weights (LAMMPS
-/// without chemflag).
+/// without chemflag). As an <see cref="ILinearPotential"/> its parameters are all elements' coefficients, element after
+/// element in the model's order, each block as in the <c>.snapcoeff</c> file (constant, linear, then quadratic terms): the
+/// energy is linear in them even for quadratic models.
 /// </remarks>
-public sealed class SnapPotential : NeighbourPotential
+public sealed class SnapPotential : NeighbourPotential, ILinearPotential
 {
     private readonly int twoJMax;
     private readonly double rfac0;
@@ -185,6 +187,175 @@ public sealed class SnapPotential : NeighbourPotential
         }
 
         return result;
+    }
+
+    /// <inheritdoc/>
+    public int ParameterCount => elements * coefficients[0].Length;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<double> Parameters => [.. coefficients.SelectMany(c => c)];
+
+    /// <inheritdoc/>
+    public ILinearPotential WithParameters(ReadOnlySpan<double> parameters)
+    {
+        if (parameters.Length != ParameterCount)
+        {
+            throw new ArgumentException($"{Name} has {ParameterCount} parameters, not {parameters.Length}.", nameof(parameters));
+        }
+
+        var block = coefficients[0].Length;
+        var replaced = new SnapElement[elements];
+        for (var e = 0; e < elements; e++)
+        {
+            replaced[e] = Model.Elements[e] with { Coefficients = parameters.Slice(e * block, block).ToArray() };
+        }
+
+        return new SnapPotential(Model with { Elements = replaced }, Name);
+    }
+
+    /// <inheritdoc/>
+    public void ComputeRows(Structure structure, LinearRows rows, bool withForces = true)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var neighbours = CheckedNeighbours(structure);
+        var types = SpeciesIndex.Map(structure.AtomicNumbers);
+        var block = coefficients[0].Length;
+        var m = ParameterCount;
+        rows.Reset(structure.Count, m, withForces);
+        var components = ComponentCount;
+        var work = new Workspace(this);
+        var adjointRe = new double[components * uSize];
+        var adjointIm = new double[components * uSize];
+        var gradients = new Vec3[components];
+        var features = new Vec3[block];
+        try
+        {
+            for (var i = 0; i < structure.Count; i++)
+            {
+                DensityOf(i, types, neighbours, work);
+                ComputeZAndB(work);
+                var first = types[i] * block;
+                var b = work.B;
+                var atomRow = rows.AtomEnergy(i);
+                atomRow[first] += 1;
+                for (var k = 0; k < components; k++)
+                {
+                    atomRow[first + 1 + k] += b[k];
+                }
+
+                if (quadratic)
+                {
+                    var c = first + components + 1;
+                    for (var k = 0; k < components; k++)
+                    {
+                        for (var l = k; l < components; l++)
+                        {
+                            atomRow[c++] += k == l ? 0.5 * b[k] * b[k] : b[k] * b[l];
+                        }
+                    }
+                }
+
+                for (var p = 0; p < block; p++)
+                {
+                    rows.Energy[first + p] += atomRow[first + p];
+                }
+
+                if (!withForces)
+                {
+                    continue;
+                }
+
+                // The adjoint of each component alone, so that each neighbour's dU is contracted once per component.
+                for (var t = 0; t < components; t++)
+                {
+                    Array.Clear(work.Slope, 0, components);
+                    work.Slope[t] = 1;
+                    ComputeAdjoint(work);
+                    SymmetrizeAdjoint(work);
+                    Array.Copy(work.AdjointRe, 0, adjointRe, t * uSize, uSize);
+                    Array.Copy(work.AdjointIm, 0, adjointIm, t * uSize, uSize);
+                }
+
+                AddFeatureRows(i, types, neighbours, work, adjointRe, adjointIm, gradients, features, rows);
+            }
+        }
+        finally
+        {
+            work.Return();
+        }
+    }
+
+    private void AddFeatureRows(
+        int i, int[] types, NeighbourList neighbours, Workspace work, double[] adjointRe, double[] adjointIm, Vec3[] gradients, Vec3[] features, LinearRows rows)
+    {
+        var offsets = neighbours.Offsets;
+        var indices = neighbours.Neighbours;
+        var vectors = neighbours.Vectors;
+        var distances = neighbours.Distances;
+        var ti = types[i];
+        var block = features.Length;
+        var first = ti * block;
+        var m = rows.ParameterCount;
+        var forces = rows.Forces;
+        var virial = rows.Virial;
+        var b = work.B;
+        var components = ComponentCount;
+        for (var slot = offsets[i]; slot < offsets[i + 1]; slot++)
+        {
+            var k = indices[slot];
+            var tk = types[k];
+            var rcut = pairCutoff[(ti * elements) + tk];
+            var r = distances[slot];
+            if (r >= rcut)
+            {
+                continue;
+            }
+
+            var vector = vectors[slot];
+            WignerMatrices(vector, r, rcut, work, withDerivatives: true);
+            var switchValue = Switch(r, rcut, out var switchSlope);
+            for (var t = 0; t < components; t++)
+            {
+                gradients[t] = BondGradient(work, adjointRe, adjointIm, t * uSize, vector, r, weight[tk] * switchValue, weight[tk] * switchSlope);
+            }
+
+            features[0] = Vec3.Zero;
+            for (var t = 0; t < components; t++)
+            {
+                features[t + 1] = gradients[t];
+            }
+
+            if (quadratic)
+            {
+                var c = components + 1;
+                for (var p = 0; p < components; p++)
+                {
+                    for (var q = p; q < components; q++)
+                    {
+                        features[c++] = p == q ? b[p] * gradients[p] : (b[q] * gradients[p]) + (b[p] * gradients[q]);
+                    }
+                }
+            }
+
+            // As AtomAccumulator.AddBond, per parameter: atom i gets +g, atom k gets −g, the virial −r ⊗ g.
+            for (var p = 0; p < block; p++)
+            {
+                var g = features[p];
+                var column = first + p;
+                for (var axis = 0; axis < 3; axis++)
+                {
+                    forces[(((3 * i) + axis) * m) + column] += g[axis];
+                    forces[(((3 * k) + axis) * m) + column] -= g[axis];
+                }
+
+                virial[column] -= vector.X * g.X;
+                virial[m + column] -= vector.Y * g.Y;
+                virial[(2 * m) + column] -= vector.Z * g.Z;
+                virial[(3 * m) + column] -= vector.Y * g.Z;
+                virial[(4 * m) + column] -= vector.X * g.Z;
+                virial[(5 * m) + column] -= vector.X * g.Y;
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -649,26 +820,29 @@ public sealed class SnapPotential : NeighbourPotential
             var vector = vectors[slot];
             WignerMatrices(vector, r, rcut, work, withDerivatives: true);
             var switchValue = Switch(r, rcut, out var switchSlope);
-            var scale = weight[tk] * switchValue;
-            var radialScale = weight[tk] * switchSlope;
-            double plain = 0, gx = 0, gy = 0, gz = 0;
-            for (var n = 0; n < uSize; n++)
-            {
-                var re = yRe[n];
-                var im = yIm[n];
-                plain += (re * work.URe[n]) + (im * work.UIm[n]);
-                gx += (re * work.DuRe[n]) + (im * work.DuIm[n]);
-                gy += (re * work.DuRe[uSize + n]) + (im * work.DuIm[uSize + n]);
-                gz += (re * work.DuRe[(2 * uSize) + n]) + (im * work.DuIm[(2 * uSize) + n]);
-            }
-
-            var radial = radialScale * plain / r;
-            var gradient = new Vec3(
-                (scale * gx) + (radial * vector.X),
-                (scale * gy) + (radial * vector.Y),
-                (scale * gz) + (radial * vector.Z));
-            accumulator.AddBond(i, k, vector, gradient);
+            accumulator.AddBond(i, k, vector, BondGradient(work, yRe, yIm, 0, vector, r, weight[tk] * switchValue, weight[tk] * switchSlope));
         }
+    }
+
+    // Re Σ conj(Y) d(s U)/dr for the scale s = w f_c (ds/dr = radialScale) and the Wigner matrices last computed in work.
+    private Vec3 BondGradient(Workspace work, double[] yRe, double[] yIm, int yOffset, Vec3 vector, double r, double scale, double radialScale)
+    {
+        double plain = 0, gx = 0, gy = 0, gz = 0;
+        for (var n = 0; n < uSize; n++)
+        {
+            var re = yRe[yOffset + n];
+            var im = yIm[yOffset + n];
+            plain += (re * work.URe[n]) + (im * work.UIm[n]);
+            gx += (re * work.DuRe[n]) + (im * work.DuIm[n]);
+            gy += (re * work.DuRe[uSize + n]) + (im * work.DuIm[uSize + n]);
+            gz += (re * work.DuRe[(2 * uSize) + n]) + (im * work.DuIm[(2 * uSize) + n]);
+        }
+
+        var radial = radialScale * plain / r;
+        return new Vec3(
+            (scale * gx) + (radial * vector.X),
+            (scale * gy) + (radial * vector.Y),
+            (scale * gz) + (radial * vector.Z));
     }
 
     // Clebsch–Gordan coefficient <j1 m1 j2 m2 | j m> (Racah's formula) with doubled angular momenta and m = ma − J/2.
