@@ -35,6 +35,11 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
     private readonly int[] uOffset;
     private readonly int uSize;
 
+    // The entries the recursion computes (columns mb ≤ J/2); the others are their mirror images. halfWeight counts an entry
+    // with its mirror in a real contraction of two mirror-symmetric arrays (2, the middle column's centre 1, its lower half 0).
+    private readonly int[] halfIndex;
+    private readonly double[] halfWeight;
+
     // The bispectrum components (j1 ≥ j2, j ≥ j1, in LAMMPS' order) with their Clebsch–Gordan tables and z blocks.
     private readonly int[] tripleJ1;
     private readonly int[] tripleJ2;
@@ -88,6 +93,20 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         }
 
         uSize = uOffset[twoJMax + 1];
+        var computed = new List<(int Index, double Weight)>();
+        for (var j = 0; j <= twoJMax; j++)
+        {
+            for (var mb = 0; 2 * mb <= j; mb++)
+            {
+                for (var ma = 0; ma <= j; ma++)
+                {
+                    computed.Add((uOffset[j] + (ma * (j + 1)) + mb, 2 * MirrorWeight(j, ma, mb)));
+                }
+            }
+        }
+
+        halfIndex = [.. computed.Select(h => h.Index)];
+        halfWeight = [.. computed.Select(h => h.Weight)];
         ComponentCount = SnapFile.ComponentCount(twoJMax);
         tripleJ1 = new int[ComponentCount];
         tripleJ2 = new int[ComponentCount];
@@ -470,10 +489,26 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
 
             WignerMatrices(vectors[slot], r, rcut, work, withDerivatives: false);
             var scale = weight[tk] * Switch(r, rcut, out _);
-            for (var n = 0; n < uSize; n++)
+            foreach (var n in halfIndex)
             {
                 totalRe[n] += scale * work.URe[n];
                 totalIm[n] += scale * work.UIm[n];
+            }
+        }
+
+        // The right-hand columns by the symmetry U[J−ma][J−mb] = (−1)^(ma−mb) conj(U[ma][mb]), which the sum keeps.
+        for (var j = 1; j <= twoJMax; j++)
+        {
+            for (var mb = (j / 2) + 1; mb <= j; mb++)
+            {
+                for (var ma = 0; ma <= j; ma++)
+                {
+                    var source = uOffset[j] + ((j - ma) * (j + 1)) + (j - mb);
+                    var at = uOffset[j] + (ma * (j + 1)) + mb;
+                    var sign = ((ma + mb) & 1) == 0 ? 1.0 : -1.0;
+                    totalRe[at] = sign * totalRe[source];
+                    totalIm[at] = -sign * totalIm[source];
+                }
             }
         }
     }
@@ -573,8 +608,14 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 }
             }
 
-            // The other columns by the symmetry U[J−ma][J−mb] = (−1)^(ma−mb) conj(U[ma][mb]).
-            for (var mb = (j / 2) + 1; mb <= j; mb++)
+            // The next level's recursion reads one column beyond the computed half (when J is odd): fill it by the symmetry
+            // U[J−ma][J−mb] = (−1)^(ma−mb) conj(U[ma][mb]). Other right-hand columns are never read.
+            if ((j & 1) == 0 || j == twoJMax)
+            {
+                continue;
+            }
+
+            for (var mb = (j + 1) / 2; mb <= (j + 1) / 2; mb++)
             {
                 for (var ma = 0; ma <= j; ma++)
                 {
@@ -828,10 +869,13 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
     private Vec3 BondGradient(Workspace work, double[] yRe, double[] yIm, int yOffset, Vec3 vector, double r, double scale, double radialScale)
     {
         double plain = 0, gx = 0, gy = 0, gz = 0;
-        for (var n = 0; n < uSize; n++)
+
+        // Y and dU are both mirror-symmetric, so the computed half with weights gives the full contraction.
+        for (var h = 0; h < halfIndex.Length; h++)
         {
-            var re = yRe[yOffset + n];
-            var im = yIm[yOffset + n];
+            var n = halfIndex[h];
+            var re = halfWeight[h] * yRe[yOffset + n];
+            var im = halfWeight[h] * yIm[yOffset + n];
             plain += (re * work.URe[n]) + (im * work.UIm[n]);
             gx += (re * work.DuRe[n]) + (im * work.DuIm[n]);
             gy += (re * work.DuRe[uSize + n]) + (im * work.DuIm[uSize + n]);
