@@ -13,7 +13,7 @@ namespace ActiveLearning.Benchmarks;
 /// <summary>
 /// 512-atom diamond Si with Zuo et al.'s linear SNAP (twojmax 8), NVT (Nosé–Hoover) at 1000 K, 1 fs: our MD against serial
 /// LAMMPS with the same model from OpenKIM (<c>SNAP_ZuoChenLi_2019_Si__MO_869330304805_000</c>), in atom-steps per second of
-/// the integration loop. Target (issue 11): ours ≥ 1.0× LAMMPS + KIM.
+/// the integration loop, best of two alternating runs each. Target (issue 11): ours ≥ 1.0× LAMMPS + KIM.
 /// </summary>
 internal static class SnapMdVersusKim
 {
@@ -24,8 +24,11 @@ internal static class SnapMdVersusKim
         MaxwellBoltzmann.Assign(start, 1000, new Random(1));
         Console.WriteLine($"Zuo SNAP Si, {start.Count} atoms, NVT 1000 K, 1 fs, {steps} steps");
 
+        // The machine is shared and its load drifts: alternate the programs and keep each one's best of two.
         var lammps = await LammpsAtomStepsPerSecondAsync(start, steps);
         var oursSerial = Ours(start, steps, threads: 1);
+        lammps = Math.Max(lammps, await LammpsAtomStepsPerSecondAsync(start, steps));
+        oursSerial = Math.Max(oursSerial, Ours(start, steps, threads: 1));
         var oursParallel = Ours(start, steps, threads: Environment.ProcessorCount);
 
         Console.WriteLine($"  LAMMPS + KIM (serial)   : {lammps,12:N0} atom-steps/s");
