@@ -14,6 +14,8 @@ namespace ActiveLearning.Atomistics.Potentials;
 /// <item><c>lj:ELEMENT:EPSILON:SIGMA:CUTOFF</c>: Lennard-Jones for one element, ε in eV, σ and cutoff in Å.</item>
 /// <item>A path or a bare file name of a LAMMPS parameter file, its kind told by the ending (<c>.sw</c>, …) or by a
 /// prefix <c>KIND:FILE</c>; bare names are searched in <see cref="SearchDirectories"/>.</item>
+/// <item><c>snap:NAME</c> or <c>NAME.snapcoeff</c>: a SNAP model from <c>NAME.snapcoeff</c> and the <c>NAME.snapparam</c> beside
+/// it, e.g. <c>snap:Si_Zuo_JPCA2020</c>.</item>
 /// </list>
 /// </remarks>
 public static class PotentialLibrary
@@ -29,6 +31,7 @@ public static class PotentialLibrary
         new("tersoff", [".tersoff"], (path, elements) => Tersoff.FromFile(path, [.. elements.Select(Elements.Symbol)])),
         new("eam/alloy", [".eam.alloy", ".setfl"], (path, elements) => Eam.EmbeddedAtom.FromFile(path, [.. elements.Select(Elements.Symbol)], Eam.EamFileFormat.Setfl)),
         new("mtp", [".mtp"], (path, elements) => new Mtp.MomentTensorPotential(Mtp.MtpFile.Read(path), elements, $"mtp:{Path.GetFileName(path)}")),
+        new("snap", [".snapcoeff"], (path, elements) => Snap.SnapPotential.FromFile(path, elements)),
         new("eam/fs", [".eam.fs"], (path, elements) => Eam.EmbeddedAtom.FromFile(path, [.. elements.Select(Elements.Symbol)], Eam.EamFileFormat.FinnisSinclair)),
     ];
 
@@ -79,6 +82,11 @@ public static class PotentialLibrary
         if (elements is null || elements.Count == 0)
         {
             throw new ArgumentException($"Name the elements to take from {file} (as LAMMPS' pair_coeff does).", nameof(elements));
+        }
+
+        if (kind.Name == "snap" && !file.EndsWith(".snapcoeff", StringComparison.OrdinalIgnoreCase))
+        {
+            file += ".snapcoeff";
         }
 
         return kind.Load(Locate(file, searchDirectories ?? SearchDirectories), elements);

@@ -10,6 +10,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["store-100k"] = StoreScale.RunAsync,
     ["data-efficiency"] = DataEfficiency.RunAsync,
     ["slurm-overhead"] = SlurmOverhead.RunAsync,
+    ["snap-md-512"] = SnapMdVersusKim.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -57,13 +57,26 @@ public static class Lammps
     /// <param name="structure">The structure; it is rotated into LAMMPS' standard orientation (returned in the result).</param>
     /// <param name="elements">Atomic numbers in LAMMPS type order (type 1 first).</param>
     /// <param name="pairCommands">The <c>pair_style</c> and <c>pair_coeff</c> lines.</param>
-    public static async Task<LammpsResult> EvaluateAsync(Structure structure, int[] elements, params string[] pairCommands)
+    public static Task<LammpsResult> EvaluateAsync(Structure structure, int[] elements, params string[] pairCommands) =>
+        EvaluateCoreAsync(structure, elements, "units metal", pairCommands);
+
+    /// <summary>
+    /// Evaluates <paramref name="structure"/> with an OpenKIM model through LAMMPS' <c>kim init MODEL metal</c> and
+    /// <c>kim interactions</c> (needs Debian's <c>openkim-models</c>; run ./test.sh to install it).
+    /// </summary>
+    /// <param name="structure">The structure; rotated into LAMMPS' standard orientation as for <see cref="EvaluateAsync(Structure, int[], string[])"/>.</param>
+    /// <param name="elements">Atomic numbers in LAMMPS type order.</param>
+    /// <param name="model">The KIM model name, e.g. <c>SNAP_ZuoChenLi_2019_Si__MO_869330304805_000</c>.</param>
+    public static Task<LammpsResult> EvaluateWithKimAsync(Structure structure, int[] elements, string model) =>
+        EvaluateCoreAsync(structure, elements, $"kim init {model} metal", [$"kim interactions {string.Join(' ', elements.Select(Elements.Symbol))}"]);
+
+    private static async Task<LammpsResult> EvaluateCoreAsync(Structure structure, int[] elements, string unitsCommand, string[] pairCommands)
     {
         using var directory = new TempDirectory();
         var rotated = LammpsBox.ToStandardOrientation(structure);
         StructureFiles.Write(directory.File("in.data"), [rotated], new LammpsDataFormat(), new FormatOptions { SpeciesMap = elements });
         var input = $"""
-            units metal
+            {unitsCommand}
             atom_style atomic
             boundary p p p
             box tilt large
