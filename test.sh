@@ -58,10 +58,11 @@ trap stop_services EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+export SLURM_OWNER_PID=$$  # another ./test.sh waits for this one instead of taking SLURM over mid-run
 start_service() { # name: one retry from a clean directory, because a failed start loses the whole run
   local name=$1 attempt
   for attempt in 1 2; do
-    if timeout 180 "scripts/services/$name.sh" start "$services_dir/$name"; then return 0; fi
+    if timeout 1200 "scripts/services/$name.sh" start "$services_dir/$name"; then return 0; fi
     echo "test.sh: starting $name failed (attempt $attempt); its files:" >&2
     tail -n 30 "$services_dir/$name"/log/* "$services_dir/$name"/*.log 2>/dev/null >&2 || true
     "scripts/services/$name.sh" stop "$services_dir/$name" || true

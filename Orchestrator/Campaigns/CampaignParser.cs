@@ -257,6 +257,18 @@ public static partial class CampaignParser
                 map.Forbid("ssh", "partition", "with kind local");
             }
 
+            if (resources is not null)
+            {
+                try
+                {
+                    _ = ActiveLearning.Schedulers.Clusters.ClusterResources.Parse(resources);
+                }
+                catch (ArgumentException exception)
+                {
+                    Error(map.Node("resources")!, $"{what}.resources: {exception.Message}");
+                }
+            }
+
             if (ssh is not null && remoteRoot is null)
             {
                 Error(map.KeyNode("ssh")!, $"{what}: ssh is given without remote_root; expected remote_root: /path/on/the/cluster");

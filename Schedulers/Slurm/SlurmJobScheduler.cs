@@ -25,16 +25,21 @@ namespace ActiveLearning.Schedulers.Slurm;
 /// Cancellation stops waiting without cancelling the batch jobs: a later run with the same journal picks them up.</para>
 /// <para>One instance runs one <see cref="RunAsync"/> at a time.</para>
 /// </remarks>
-public sealed class SlurmJobScheduler : IJobScheduler
+public sealed class SlurmJobScheduler : IJobScheduler, IAsyncDisposable
 {
     private readonly ITransport transport;
+    private readonly bool ownsTransport;
     private readonly SlurmSchedulerOptions options;
     private readonly SlurmJobJournal journal;
 
     /// <summary>Creates the scheduler; nothing is contacted until <see cref="RunAsync"/>.</summary>
+    /// <param name="transport">Where SLURM's commands and the work directories are.</param>
+    /// <param name="options">Packing, polling and retry settings.</param>
+    /// <param name="ownsTransport">Whether <see cref="DisposeAsync"/> disposes the transport too (closing an ssh master); default false.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public SlurmJobScheduler(ITransport transport, SlurmSchedulerOptions options)
+    public SlurmJobScheduler(ITransport transport, SlurmSchedulerOptions options, bool ownsTransport = false)
     {
+        this.ownsTransport = ownsTransport;
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -45,6 +50,9 @@ public sealed class SlurmJobScheduler : IJobScheduler
 
     /// <inheritdoc />
     public string Description => "slurm via " + transport.Description;
+
+    /// <summary>Disposes the transport when this scheduler owns it; batch jobs are left running.</summary>
+    public ValueTask DisposeAsync() => ownsTransport ? transport.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">Two tasks share a name, or a name cannot be a directory name (see <see cref="SlurmPacking.IsUsableTaskName"/>).</exception>

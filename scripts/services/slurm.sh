@@ -6,6 +6,8 @@
 # DIR holds slurm.conf, state, spool, pid and log files. The configuration is also installed as
 # /etc/slurm/slurm.conf so that client commands (sbatch, squeue, ... also over ssh) find it without SLURM_CONF.
 # Needs root, Debian packages slurm-wlm and munge (installed here when missing). No systemd is assumed.
+# Daemons of an earlier start from another DIR are stopped first, unless SLURM_OWNER_PID given to that start (./test.sh
+# passes its own pid) is still alive: then this start waits (SLURM_OWNER_WAIT seconds, default 900) for that run to end.
 set -euo pipefail
 
 command_name=${1:-}
@@ -119,10 +121,28 @@ wait_until() { # description, command...
 # Usable: idle, or busy with jobs of a start before this one (restarting in the same DIR keeps its jobs).
 node_ready() { [[ "$(node_state)" =~ ^(idle|mixed|allocated|completing)$ ]]; }
 
+wait_for_other_owner() {
+  # The daemons of another DIR whose owner (the ./test.sh that started them, see SLURM_OWNER_PID) still runs are in
+  # use: wait for that run to end instead of pulling SLURM from under its tests. A dead owner means a killed run.
+  local other owner deadline=$((SECONDS + ${SLURM_OWNER_WAIT:-900}))
+  other=$(sed -n 's/^StateSaveLocation=\(.*\)\/state$/\1/p' /etc/slurm/slurm.conf 2>/dev/null || true)
+  [[ -n "$other" && "$other" != "$dir" && -s "$other/owner" ]] || return 0
+  owner=$(cat "$other/owner")
+  while kill -0 "$owner" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      log "SLURM of $other is still in use by process $owner; giving up"
+      return 1
+    fi
+    log "SLURM of $other is in use by process $owner; waiting"
+    sleep 5
+  done
+}
+
 stop_leftovers() {
   # Daemons of an earlier start from another DIR (a run killed before its clean-up) hold SLURM's ports and would
   # make this start fail; those started by this script are recognised by the marker in /etc/slurm/slurm.conf.
   local daemon pid
+  wait_for_other_owner
   for daemon in slurmctld slurmd; do
     for pid in $(pgrep -x "$daemon" || true); do
       if ! grep -qF "$marker" /etc/slurm/slurm.conf 2>/dev/null; then
@@ -147,6 +167,7 @@ start() {
   stop_daemons
   stop_leftovers
   write_config
+  if [[ -n "${SLURM_OWNER_PID:-}" ]]; then echo "$SLURM_OWNER_PID" >"$dir/owner"; else rm -f "$dir/owner"; fi
   start_munge
   /usr/sbin/slurmctld
   wait_until "scontrol ping to report UP" controller_up

@@ -7,6 +7,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["sw-md-512"] = SiliconMdVersusLammps.RunAsync,
     ["mtp-md-512"] = MtpMdSpeed.RunAsync,
     ["maxvol-92"] = MaxVolVersusNumpy.RunAsync,
+    ["slurm-overhead"] = SlurmOverhead.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

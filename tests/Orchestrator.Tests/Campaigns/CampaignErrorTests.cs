@@ -45,6 +45,8 @@ public sealed class CampaignErrorTests : IDisposable
         { "a mapping where a number belongs", "limit: 5", "limit: { n: 5 }", 7, 40, "limit: found a mapping; expected an integer ≥ 1" },
         { "null value", "name: t", "name:", 1, 6, "name: found nothing; expected a name" },
         { "duplicate key", "name: t", "name: t\nname: u", 2, 1, "YAML syntax" },
+        { "unknown resource", "reference: { kind: potential, potential: sw }", "reference: { kind: potential, potential: sw }\nclusters:\n  hpc: { kind: slurm, resources: { gpus: 1 } }", 6, 34, "clusters.hpc.resources: unknown resource 'gpus'; expected one of partition, nodes" },
+        { "malformed wall time", "reference: { kind: potential, potential: sw }", "reference: { kind: potential, potential: sw }\nclusters:\n  hpc: { kind: slurm, resources: { time: soon } }", 6, 34, "resource 'time' is 'soon'; expected minutes or HH:MM:SS" },
     };
 
     [Theory]
