@@ -5,7 +5,7 @@ using ActiveLearning.Atomistics.Formats;
 using ActiveLearning.Atomistics.Potentials;
 using ActiveLearning.Drivers.Labelling;
 using ActiveLearning.Orchestrator.Campaigns;
-using ActiveLearning.Schedulers.Local;
+using ActiveLearning.Schedulers.Clusters;
 
 namespace ActiveLearning.Orchestrator.Cli;
 
@@ -24,19 +24,26 @@ internal static class LabelCommand
         };
         var clusterOption = new Option<string?>("--cluster", "-c")
         {
-            Description = "A YAML file holding one cluster entry (kind local with cores); default: this machine, all cores.",
+            Description = "A YAML file holding one cluster entry (kind local with cores, or kind slurm with ssh, remote_root, tasks_per_job and resources); default: this machine, all cores.",
             HelpName = "CLUSTER.yaml",
         };
         var workdirOption = new Option<string?>("--workdir")
         {
-            Description = "Where the code's runs go, one directory per task named by its inputs' hash (a second run finds finished tasks); default OUTPUT.runs.",
+            Description = "Where the code's runs go, one directory per task named by its inputs' hash (a second run finds finished tasks); "
+                + "on a SLURM cluster also its job journal (journal/), the downloaded outputs (outputs/) and, without ssh, the work directories (remote/); default OUTPUT.runs.",
             HelpName = "DIR",
+        };
+        var pollOption = new Option<double>("--poll")
+        {
+            Description = "Seconds between two looks at a SLURM queue (one squeue for all jobs); default 10.",
+            DefaultValueFactory = _ => 10,
+            HelpName = "SECONDS",
         };
 
         var command = new Command(
             "label",
             """
-            Label structures with a reference method: a teacher potential, pw.x or CP2K.
+            Label structures with a reference method: a teacher potential, pw.x or CP2K, on this machine or a SLURM cluster.
 
             The output holds every input structure in order; labelled ones carry REF_energy (eV), REF_forces (eV/Å) and
             REF_stress (eV/Å³, ASE's sign) and the provenance keys label_method, label_version, label_settings_hash,
@@ -52,12 +59,23 @@ internal static class LabelCommand
               ecutwfc: 30
               kspacing: 0.3
 
+            Example CLUSTER.yaml for a SLURM cluster reached over ssh (without ssh, sbatch runs on this machine):
+              kind: slurm
+              ssh: { host: login.example.org, user: me }
+              remote_root: /scratch/me/al
+              tasks_per_job: 4
+              resources: { partition: short, time: "00:30:00", cpus_per_task: 1 }
+            On SLURM, corrected attempts go in the next submission once the running jobs have ended, and the files the
+            settings name (pseudopotentials) are checked on the cluster, not here, when it is reached over ssh. A second run
+            with the same --workdir picks up jobs still in the queue instead of submitting them again.
+
             Examples:
               al label --reference qe.yaml selected.extxyz labelled.extxyz
               al label -r cp2k-xtb.yaml --cluster local.yaml selected.extxyz labelled.extxyz
+              al label -r qe.yaml --cluster hpc.yaml --workdir runs selected.extxyz labelled.extxyz
             """)
         {
-            input, output, referenceOption, clusterOption, workdirOption,
+            input, output, referenceOption, clusterOption, workdirOption, pollOption,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -66,17 +84,15 @@ internal static class LabelCommand
             var outputPath = parse.GetValue(output)!;
             var from = StructureFiles.ResolveFormat(inputPath, null);
             var to = StructureFiles.ResolveFormat(outputPath, null);
-            var reference = CampaignParser.ParseReference(parse.GetValue(referenceOption)!);
-            var cores = Environment.ProcessorCount;
-            if (parse.GetValue(clusterOption) is { } clusterPath)
+            var referencePath = parse.GetValue(referenceOption)!;
+            var reference = CampaignParser.ParseReference(referencePath);
+            var cluster = parse.GetValue(clusterOption) is { } clusterPath
+                ? CampaignParser.ParseCluster(clusterPath).ToSettings()
+                : new ClusterSettings(ClusterKind.Local);
+            var poll = parse.GetValue(pollOption);
+            if (!(poll > 0 && poll <= 3600))
             {
-                var cluster = CampaignParser.ParseCluster(clusterPath);
-                if (cluster.Kind == "slurm")
-                {
-                    throw new BadInputException($"{clusterPath}: SLURM clusters for al label come with the scheduler merge; use a cluster of kind local for now.");
-                }
-
-                cores = cluster.Cores ?? cores;
+                throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--poll {poll}: expected seconds between 0 and 3600."));
             }
 
             if (!File.Exists(inputPath))
@@ -86,10 +102,11 @@ internal static class LabelCommand
 
             var structures = StructureFiles.ReadAll(inputPath, from);
             var workdir = Path.GetFullPath(parse.GetValue(workdirOption) ?? outputPath + ".runs");
-            using var scheduler = new LocalJobScheduler(workdir, cores);
-            var labeller = CreateLabeller(reference, parse.GetValue(referenceOption)!, structures, scheduler);
+            var console = new Lock();
+            await using var runs = LabelScheduler.Open(cluster, workdir, TimeSpan.FromSeconds(poll), new SchedulerProgress(context, console));
+            var labeller = CreateLabeller(reference, referencePath, structures, runs);
 
-            context.Error.WriteLine($"Labelling {structures.Count} structure{(structures.Count == 1 ? string.Empty : "s")} with {labeller.Method} (settings {labeller.SettingsHash}) on {cores} core{(cores == 1 ? string.Empty : "s")}.");
+            context.Error.WriteLine($"Labelling {structures.Count} structure{(structures.Count == 1 ? string.Empty : "s")} with {labeller.Method} (settings {labeller.SettingsHash}) on {runs.Where}.");
             var failed = 0;
             var done = 0;
             try
@@ -99,16 +116,20 @@ internal static class LabelCommand
                     done++;
                     var structure = structures[outcome.Index];
                     Record(structure, outcome);
-                    if (outcome.Succeeded)
+                    var job = outcome.Provenance.JobId is { } id && id != "local" ? $" (job {id})" : string.Empty;
+                    lock (console)
                     {
-                        context.Error.WriteLine(string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"  [{done}/{structures.Count}] structure {outcome.Index + 1} ({structure.Formula}): E = {outcome.Labels!.Energy:F6} eV, {Attempts(outcome)}"));
-                    }
-                    else
-                    {
-                        failed++;
-                        context.Error.WriteLine($"  [{done}/{structures.Count}] structure {outcome.Index + 1} ({structure.Formula}) FAILED after {Attempts(outcome)}: {outcome.FailureReason}");
+                        if (outcome.Succeeded)
+                        {
+                            context.Error.WriteLine(string.Create(
+                                CultureInfo.InvariantCulture,
+                                $"  [{done}/{structures.Count}] structure {outcome.Index + 1} ({structure.Formula}): E = {outcome.Labels!.Energy:F6} eV, {Attempts(outcome)}{job}"));
+                        }
+                        else
+                        {
+                            failed++;
+                            context.Error.WriteLine($"  [{done}/{structures.Count}] structure {outcome.Index + 1} ({structure.Formula}) FAILED after {Attempts(outcome)}{job}: {outcome.FailureReason}");
+                        }
                     }
                 }
             }
@@ -127,8 +148,17 @@ internal static class LabelCommand
     private static string Attempts(LabelOutcome outcome) =>
         outcome.Provenance.Attempts == 1 ? "1 attempt" : string.Create(CultureInfo.InvariantCulture, $"{outcome.Provenance.Attempts} attempts");
 
-    private static ILabeller CreateLabeller(ReferenceSpec reference, string referencePath, IReadOnlyList<Structure> structures, LocalJobScheduler scheduler)
+    private static ILabeller CreateLabeller(ReferenceSpec reference, string referencePath, IReadOnlyList<Structure> structures, LabelScheduler runs)
     {
+        CodeLabellerOptions Options(CodeReference code) => new()
+        {
+            MaxCorrections = code.MaxCorrections,
+            // The local scheduler takes overlapping calls, the SLURM one runs one call at a time.
+            OverlappingSubmissions = runs.AcceptsOverlappingCalls,
+            // Over ssh the code's files are on the cluster; checking them here would refuse a valid setup.
+            CheckLocalFiles = runs.FilesAreLocal,
+        };
+        var scheduler = runs.Scheduler;
         switch (reference)
         {
             case PotentialReference teacher:
@@ -137,11 +167,11 @@ internal static class LabelCommand
                 var potential = PotentialLibrary.Load(teacher.Potential, elements, [directory, .. PotentialLibrary.SearchDirectories]);
                 return new TeacherLabeller(potential, teacher.Potential);
             case CodeReference { Code: "quantum-espresso", QuantumEspresso: { } settings } code:
-                var pwx = CodeLabellers.QuantumEspresso(settings, code.Profile, scheduler, new CodeLabellerOptions { MaxCorrections = code.MaxCorrections, OverlappingSubmissions = true });
+                var pwx = CodeLabellers.QuantumEspresso(settings, code.Profile, scheduler, Options(code));
                 Check(pwx.FindProblems(structures), referencePath);
                 return pwx;
             case CodeReference { Code: "cp2k", Cp2k: { } settings } code:
-                var cp2k = CodeLabellers.Cp2k(settings, code.Profile, scheduler, new CodeLabellerOptions { MaxCorrections = code.MaxCorrections, OverlappingSubmissions = true });
+                var cp2k = CodeLabellers.Cp2k(settings, code.Profile, scheduler, Options(code));
                 Check(cp2k.FindProblems(structures), referencePath);
                 return cp2k;
             case CodeReference code:

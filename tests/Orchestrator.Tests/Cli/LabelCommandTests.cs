@@ -44,18 +44,44 @@ public sealed class LabelCommandTests
         }
     }
 
-    [Fact]
-    public async Task A_SLURM_cluster_is_refused_for_now_with_a_clear_message()
+    [Theory]
+    [InlineData("kind: pbs\n", "hpc.yaml:1:7: cluster.kind: 'pbs' is not a known choice")]
+    [InlineData("kind: slurm\nssh: { host: login.example.org }\n", "hpc.yaml:2:1: cluster: ssh is given without remote_root")]
+    [InlineData("kind: slurm\nremote_root: scratch\n", "hpc.yaml:2:14: cluster.remote_root: ")]
+    [InlineData("kind: slurm\nresources: { walltime: soon }\n", "hpc.yaml:2:12: cluster.resources: resource 'walltime' is 'soon'")]
+    [InlineData("kind: slurm\nresources: { gpus: 2 }\n", "hpc.yaml:2:12: cluster.resources: unknown resource 'gpus'")]
+    [InlineData("kind: slurm\ntasks_per_job: 0\n", "hpc.yaml:2:16: cluster.tasks_per_job: 0 is out of range")]
+    [InlineData("kind: local\nssh: { host: h }\nremote_root: /r\n", "hpc.yaml:2:1: cluster: 'ssh' does not apply with kind local")]
+    [InlineData("kind: slurm\nssh: { host: h, port: 70000 }\nremote_root: /r\n", "hpc.yaml:2:23: cluster.ssh.port: 70000 is out of range")]
+    public async Task A_cluster_file_with_mistakes_is_bad_input_with_file_line_and_column_and_nothing_runs(string text, string message)
     {
         using var directory = new TempDirectory();
         var input = Frames(directory);
         File.WriteAllText(directory.File("ref.yaml"), "kind: potential\npotential: sw\n");
-        File.WriteAllText(directory.File("hpc.yaml"), "kind: slurm\nssh: { host: login.example.org }\nremote_root: /scratch/al\n");
+        File.WriteAllText(directory.File("hpc.yaml"), text);
 
-        var result = await Run("label", "-r", directory.File("ref.yaml"), "--cluster", directory.File("hpc.yaml"), input, directory.File("out.extxyz"));
+        var result = await Run("label", "-r", directory.File("ref.yaml"), "--cluster", directory.File("hpc.yaml"), "--workdir", directory.File("runs"), input, directory.File("out.extxyz"));
 
-        result.ExitCode.Should().Be(ExitCodes.BadInput);
-        result.StandardError.Should().Contain("SLURM clusters for al label come with the scheduler merge");
+        result.ExitCode.Should().Be(ExitCodes.BadInput, result.StandardError);
+        result.StandardError.Should().Contain(directory.File(message));
+        Directory.Exists(directory.File("runs")).Should().BeFalse("nothing may run");
+        File.Exists(directory.File("out.extxyz")).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("NaN")]
+    public async Task A_poll_interval_that_is_not_a_positive_number_of_seconds_is_bad_input(string seconds)
+    {
+        using var directory = new TempDirectory();
+        var input = Frames(directory);
+        File.WriteAllText(directory.File("ref.yaml"), "kind: potential\npotential: sw\n");
+
+        var result = await Run("label", "-r", directory.File("ref.yaml"), "--poll", seconds, input, directory.File("out.extxyz"));
+
+        result.ExitCode.Should().Be(ExitCodes.BadInput, result.StandardError);
+        result.StandardError.Should().Contain("--poll");
         File.Exists(directory.File("out.extxyz")).Should().BeFalse();
     }
 
