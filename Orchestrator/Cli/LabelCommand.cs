@@ -47,7 +47,7 @@ internal static class LabelCommand
 
             The output holds every input structure in order; labelled ones carry REF_energy (eV), REF_forces (eV/Å) and
             REF_stress (eV/Å³, ASE's sign) and the provenance keys label_method, label_version, label_settings_hash,
-            label_job, label_workdir, label_attempts and label_corrections; structures that could not be labelled carry
+            label_job (local, or slurm and the job id), label_workdir, label_attempts and label_corrections; structures that could not be labelled carry
             label_failure with the reason and no labels. SCF failures are corrected (lower mixing, more steps) and crashes
             retried once before a structure counts as failed. Exit codes: 0 all labelled, 1 some failed (the output is
             still written), 2 bad input (nothing runs).
@@ -115,7 +115,7 @@ internal static class LabelCommand
                 {
                     done++;
                     var structure = structures[outcome.Index];
-                    Record(structure, outcome);
+                    Record(structure, outcome, runs.JobKind);
                     var job = outcome.Provenance.JobId is { } id && id != "local" ? $" (job {id})" : string.Empty;
                     lock (console)
                     {
@@ -190,7 +190,7 @@ internal static class LabelCommand
         }
     }
 
-    private static void Record(Structure structure, LabelOutcome outcome)
+    private static void Record(Structure structure, LabelOutcome outcome, string? jobKind)
     {
         var provenance = outcome.Provenance;
         structure.Reference = outcome.Labels;
@@ -204,7 +204,8 @@ internal static class LabelCommand
         structure.Info["label_settings_hash"] = provenance.SettingsHash;
         if (provenance.JobId is { } job)
         {
-            structure.Info["label_job"] = job;
+            // "slurm 123", not 123: a bare job id would be read back as a number by extxyz readers, unlike "local".
+            structure.Info["label_job"] = jobKind is null ? job : $"{jobKind} {job}";
         }
 
         if (provenance.WorkDirectory is { } directory)

@@ -27,6 +27,9 @@ internal sealed class LabelScheduler : IAsyncDisposable
     /// <summary>Whether a second <see cref="IJobScheduler.RunAsync"/> may start while one runs (local yes, SLURM no).</summary>
     public bool AcceptsOverlappingCalls { get; }
 
+    /// <summary>What a job id is written with in <c>label_job</c> (<c>slurm</c>), or null when the id says it all (<c>local</c>).</summary>
+    public string? JobKind => AcceptsOverlappingCalls ? null : "slurm";
+
     /// <summary>Whether the code runs on this machine, so files its settings name can be checked here.</summary>
     public bool FilesAreLocal { get; }
 
