@@ -157,4 +157,28 @@ public sealed class LabelCliTests
         second[0].Info["label_job"].AsString().Should().Be(job);
         second[1].Info["label_job"].AsString().Should().Be(retried);
     }
+
+    [Fact]
+    public async Task Al_label_through_a_SLURM_cluster_without_ssh_runs_cp2k_as_a_batch_job_of_this_machine()
+    {
+        Codes.Require("cp2k", "cp2k");
+        using var directory = new TempDirectory();
+        var input = directory.File("in.extxyz");
+        StructureFiles.Write(input, [Codes.Si8Rattled()], StructureFormats.FindByName("extxyz")!);
+        File.WriteAllText(directory.File("dftb.yaml"), "kind: cp2k\nmethod: dftb\n");
+        File.WriteAllText(directory.File("slurm.yaml"), "kind: slurm\nresources: { time: 10 }\n");
+
+        var result = await Al.RunAsync("label", "-r", directory.File("dftb.yaml"), "-c", directory.File("slurm.yaml"), "--poll", "0.5", input, directory.File("out.extxyz"));
+
+        result.ExitCode.Should().Be(ExitCodes.Ok, result.StandardError);
+        result.StandardError.Should().Contain("on slurm via local");
+        var labelled = StructureFiles.ReadAll(directory.File("out.extxyz")).Single();
+        StructureAssert.Close(-9.894121458220305 * Units.Hartree, labelled.Reference!.Energy!.Value, 1e-6, "energy");
+        var job = labelled.Info["label_job"].AsString();
+        job.Should().MatchRegex("^slurm [0-9]+$");
+        (await SlurmTestCluster.EndedJobsAsync("al-")).Select(j => "slurm " + j.JobId).Should().Contain(job);
+        // Without ssh the work directories are on this machine, under the work directory next to the output.
+        Directory.GetDirectories(directory.File("out.extxyz.runs/remote")).Should().ContainSingle(d => Path.GetFileName(d).StartsWith("cp2k-", StringComparison.Ordinal));
+        labelled.Info["label_workdir"].AsString().Should().StartWith(directory.File("out.extxyz.runs/outputs/cp2k-"));
+    }
 }
