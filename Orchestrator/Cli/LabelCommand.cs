@@ -18,7 +18,7 @@ internal static class LabelCommand
         var output = new Argument<string>("output") { Description = "Where to write them with their labels and provenance (replaced atomically)." };
         var referenceOption = new Option<string>("--reference", "-r")
         {
-            Description = "A YAML file holding what a campaign's reference: block holds (kind potential, quantum-espresso or cp2k, with settings).",
+            Description = "A YAML file holding what a campaign's reference: block holds (kind potential, quantum-espresso, cp2k or vasp, with settings).",
             Required = true,
             HelpName = "REF.yaml",
         };
@@ -43,7 +43,7 @@ internal static class LabelCommand
         var command = new Command(
             "label",
             """
-            Label structures with a reference method: a teacher potential, pw.x or CP2K, on this machine or a SLURM cluster.
+            Label structures with a reference method: a teacher potential, pw.x, CP2K or VASP, on this machine or a SLURM cluster.
 
             The output holds every input structure in order; labelled ones carry REF_energy (eV), REF_forces (eV/Å) and
             REF_stress (eV/Å³, ASE's sign) and the provenance keys label_method, label_version, label_settings_hash,
@@ -51,6 +51,10 @@ internal static class LabelCommand
             label_failure with the reason and no labels. SCF failures are corrected (lower mixing, more steps) and crashes
             retried once before a structure counts as failed. Exit codes: 0 all labelled, 1 some failed (the output is
             still written), 2 bad input (nothing runs).
+
+            Kind vasp takes potcar_dir (one folder per element holding its POTCAR, assembled here), potcars (e.g.
+            { Fe: Fe_pv }), encut (eV), kspacing or kpoints, ismear, sigma, ediff, nelm, algo, prec, amix, spin_polarized
+            and magmom; its command defaults to vasp_std.
 
             Example REF.yaml for pw.x:
               kind: quantum-espresso
@@ -174,9 +178,18 @@ internal static class LabelCommand
                 var cp2k = CodeLabellers.Cp2k(settings, code.Profile, scheduler, Options(code));
                 Check(cp2k.FindProblems(structures), referencePath);
                 return cp2k;
+            case CodeReference { Code: "vasp", Vasp: { } settings } code:
+                var vasp = CodeLabellers.Vasp(settings, code.Profile ?? new CodeProfile { Executable = "vasp_std" }, scheduler, Options(code));
+                Check(vasp.FindProblems(structures), referencePath);
+                return vasp;
             case CodeReference code:
-                throw new BadInputException(
-                    $"{referencePath}: kind {code.Code} gives no settings; expected {(code.Code == "cp2k" ? "method: dftb | gfn1-xtb | gpw and its settings" : "pseudopotentials, pseudo_dir, ecutwfc and kspacing or kpoints")}.");
+                var expected = code.Code switch
+                {
+                    "cp2k" => "method: dftb | gfn1-xtb | gpw and its settings",
+                    "vasp" => "potcar_dir, encut and kspacing or kpoints",
+                    _ => "pseudopotentials, pseudo_dir, ecutwfc and kspacing or kpoints",
+                };
+                throw new BadInputException($"{referencePath}: kind {code.Code} gives no settings; expected {expected}.");
             default:
                 throw new BadInputException($"{referencePath}: unknown reference kind.");
         }

@@ -110,7 +110,8 @@ public sealed class LabelCommandTests
     [Theory]
     [InlineData("kind: cp2k\n", "kind cp2k gives no settings")]
     [InlineData("kind: potential\npotential: sw\nmethod: dftb\n", "ref.yaml:3:1: reference: 'method' does not apply with kind potential")]
-    [InlineData("kind: vasp\n", "ref.yaml:1:7: reference.kind: 'vasp' is not a known choice")]
+    [InlineData("kind: vasp\n", "kind vasp gives no settings; expected potcar_dir, encut and kspacing or kpoints")]
+    [InlineData("kind: orca\n", "ref.yaml:1:7: reference.kind: 'orca' is not a known choice")]
     public async Task A_reference_file_with_mistakes_is_bad_input(string text, string message)
     {
         using var directory = new TempDirectory();
@@ -121,5 +122,47 @@ public sealed class LabelCommandTests
 
         result.ExitCode.Should().Be(ExitCodes.BadInput);
         result.StandardError.Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task A_VASP_reference_writes_the_inputs_with_the_assembled_POTCAR_runs_the_command_and_records_its_crash_as_a_failure()
+    {
+        using var directory = new TempDirectory();
+        var input = Frames(directory);
+        Directory.CreateDirectory(directory.File("pot/Si"));
+        File.WriteAllText(directory.File("pot/Si/POTCAR"), "PAW_PBE Si 05Jan2001 (stand-in)\n");
+        // No VASP here: a command that exits 1 without output stands for a crash, which is retried once and then a failure.
+        File.WriteAllText(directory.File("vasp.yaml"), "kind: vasp\npotcar_dir: pot\nencut: 300\nkspacing: 0.5\ncommand: \"false\"\n");
+
+        var result = await Run("label", "-r", directory.File("vasp.yaml"), "--workdir", directory.File("runs"), input, directory.File("out.extxyz"));
+
+        result.ExitCode.Should().Be(ExitCodes.Failed, result.StandardError);
+        result.StandardError.Should().Contain("with vasp (settings").And.Contain("Labelled 0 of 3; 3 failed").And.Contain("FAILED after 2 attempts");
+        var runs = Directory.GetDirectories(directory.File("runs"));
+        runs.Should().HaveCount(6, "three structures, each run twice").And.OnlyContain(d => Path.GetFileName(d).StartsWith("vasp-", StringComparison.Ordinal));
+        foreach (var run in runs)
+        {
+            File.ReadAllText(Path.Combine(run, "INCAR")).Should().Contain("ENCUT = 300");
+            File.ReadAllText(Path.Combine(run, "POTCAR")).Should().Be("PAW_PBE Si 05Jan2001 (stand-in)\n");
+            File.ReadAllText(Path.Combine(run, "task.finished")).Trim().Should().Be("1");
+        }
+
+        var labelled = StructureFiles.ReadAll(directory.File("out.extxyz"));
+        labelled.Should().OnlyContain(s => s.Reference == null && s.Info["label_method"].AsString() == "vasp");
+    }
+
+    [Fact]
+    public async Task A_VASP_reference_without_a_POTCAR_for_an_element_is_bad_input_before_anything_runs()
+    {
+        using var directory = new TempDirectory();
+        var input = Frames(directory);
+        Directory.CreateDirectory(directory.File("pot/C"));
+        File.WriteAllText(directory.File("vasp.yaml"), "kind: vasp\npotcar_dir: pot\nencut: 300\nkpoints: [2, 2, 2]\n");
+
+        var result = await Run("label", "-r", directory.File("vasp.yaml"), "--workdir", directory.File("runs"), input, directory.File("out.extxyz"));
+
+        result.ExitCode.Should().Be(ExitCodes.BadInput, result.StandardError);
+        result.StandardError.Should().Contain($"no POTCAR for Si: {directory.File("pot/Si/POTCAR")} does not exist");
+        Directory.Exists(directory.File("runs")).Should().BeFalse("nothing may run");
     }
 }
