@@ -213,7 +213,23 @@ public abstract record CampaignStep
     /// <summary>The step's keyword in the campaign file.</summary>
     [JsonIgnore]
     public abstract string Keyword { get; }
+
+    /// <summary>Where the step is written in its campaign file; not part of the definition hash.</summary>
+    [JsonIgnore]
+    public StepLocation? Location { get; init; }
+
+    /// <summary>Steps are equal when they mean the same: the same kind and settings, wherever they are written.</summary>
+    public virtual bool Equals(CampaignStep? other) => other is not null && EqualityContract == other.EqualityContract;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => EqualityContract.GetHashCode();
 }
+
+/// <summary>The place of a step in its campaign file, for messages that point at it.</summary>
+/// <param name="Path">The step's path in the file, e.g. <c>loop.steps[1]</c>.</param>
+/// <param name="Line">1-based line.</param>
+/// <param name="Column">1-based column.</param>
+public sealed record StepLocation(string Path, int Line, int Column);
 
 /// <summary><c>generate:</c> adds candidate structures from a generator.</summary>
 /// <param name="Generator">The generator and its parameters.</param>

@@ -397,7 +397,7 @@ public static partial class CampaignParser
         private ImmutableArray<CampaignStep>? ReadSteps(
             YamlNode node, string what, ImmutableSortedDictionary<string, ClusterSpec> clusters, ImmutableArray<string>? species, bool loop)
         {
-            var expected = loop ? "explore, select, label, fit or validate" : "generate, label, fit or validate";
+            var expected = loop ? "generate, explore, select, label, fit or validate" : "generate, label, fit or validate";
             if (Sequence(node, what, $"a list of steps ({expected})") is not { } items)
             {
                 return null;
@@ -416,7 +416,7 @@ public static partial class CampaignParser
 
                 var (keyNode, value) = single.Children.First();
                 var keyword = (keyNode as YamlScalarNode)?.Value;
-                var allowed = loop ? new[] { "explore", "select", "label", "fit", "validate" } : ["generate", "label", "fit", "validate"];
+                var allowed = loop ? new[] { "generate", "explore", "select", "label", "fit", "validate" } : ["generate", "label", "fit", "validate"];
                 if (keyword is null || !allowed.Contains(keyword))
                 {
                     Error(keyNode, $"{where}: '{keyword}' is not a step {(loop ? "of the loop" : "of initial")}; expected {expected}");
@@ -434,7 +434,7 @@ public static partial class CampaignParser
                 };
                 if (step is not null)
                 {
-                    steps.Add(step);
+                    steps.Add(step with { Location = new StepLocation(where, (int)item.Start.Line, (int)item.Start.Column) });
                 }
             }
 

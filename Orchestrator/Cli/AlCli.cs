@@ -81,6 +81,11 @@ public static class AlCli
         root.Add(GenerateCommands.Create(context));
         root.Add(ValidateCommand.Create(context));
         root.Add(LabelCommand.Create(context));
+        root.Add(CampaignRunCommands.Run(context));
+        root.Add(CampaignRunCommands.Resume(context));
+        root.Add(CampaignInspectCommands.Status(context));
+        root.Add(CampaignInspectCommands.Audit(context));
+        root.Add(CampaignInspectCommands.Export(context));
 
         // The built-in action reports the entry assembly's version, which is the test host when al runs in-process.
         foreach (var option in root.Options)

@@ -88,6 +88,9 @@ public static class SlurmPacking
     /// <paramref name="remoteRoot"/> with a private <c>TMPDIR</c>; stdout and stderr go to <c>task.out</c> and
     /// <c>task.err</c>, and only after the command exits is <c>task.finished</c> (its exit code) put in place with a
     /// rename. A task whose marker already exists is not run again. The script waits for all of them.
+    /// A command that did not run to its end — its runner was signalled (cancel, time-out, preemption) or the command
+    /// itself died of SIGHUP, SIGINT, SIGKILL or SIGTERM (exit codes 129, 130, 137, 143) — gets no marker, so the task is
+    /// retried rather than finished.
     /// </summary>
     /// <param name="remoteRoot">Absolute directory holding the work directories.</param>
     /// <param name="taskNames">The pack's task names.</param>
@@ -102,12 +105,14 @@ public static class SlurmPacking
         }
 
         body.Append("run_task() {\n")
+            .Append("  trap 'exit 143' HUP INT TERM\n")
             .Append("  cd -- \"$1\" || return 1\n")
             .Append("  [ -f ").Append(LocalExecutor.FinishMarkerFile).Append(" ] && return 0\n")
             .Append("  mkdir -p .tmp\n")
             .Append("  ( export TMPDIR=\"$PWD/.tmp\"; export OMP_NUM_THREADS=\"${OMP_NUM_THREADS:-1}\"; exec sh ./").Append(CommandFile)
             .Append(" ) >").Append(LocalExecutor.StdoutFile).Append(" 2>").Append(LocalExecutor.StderrFile).Append(" </dev/null\n")
             .Append("  code=$?\n")
+            .Append("  case $code in 129|130|137|143) return \"$code\" ;; esac\n")
             .Append("  printf '%s\\n' \"$code\" >.").Append(LocalExecutor.FinishMarkerFile).Append(".tmp && mv -f -- .")
             .Append(LocalExecutor.FinishMarkerFile).Append(".tmp ").Append(LocalExecutor.FinishMarkerFile).Append('\n')
             .Append("}\n");

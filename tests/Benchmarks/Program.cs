@@ -7,6 +7,8 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["sw-md-512"] = SiliconMdVersusLammps.RunAsync,
     ["mtp-md-512"] = MtpMdSpeed.RunAsync,
     ["maxvol-92"] = MaxVolVersusNumpy.RunAsync,
+    ["store-100k"] = StoreScale.RunAsync,
+    ["data-efficiency"] = DataEfficiency.RunAsync,
     ["slurm-overhead"] = SlurmOverhead.RunAsync,
 };
 

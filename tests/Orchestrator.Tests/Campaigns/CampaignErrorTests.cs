@@ -24,7 +24,7 @@ public sealed class CampaignErrorTests : IDisposable
         { "not an element", "species: [Si]", "species: [Si, Xx]", 2, 15, "species: 'Xx' is not valid; expected a chemical element symbol" },
         { "undefined cluster", "    - fit: {}", "    - fit: {}\n    - label: { on: hpc }", 9, 20, "cluster 'hpc' is not defined; expected a cluster defined under clusters (local)" },
         { "unknown step", "    - fit: {}", "    - fit: {}\n    - explor: { steps: 5 }", 9, 7, "loop.steps[2]: 'explor' is not a step of the loop" },
-        { "generate in the loop", "    - fit: {}", "    - fit: {}\n    - generate: { kind: random }", 9, 7, "'generate' is not a step of the loop" },
+        { "explore in initial", "loop:", "initial:\n  - explore: { temperature: 300, steps: 5 }\nloop:", 6, 5, "initial[0]: 'explore' is not a step of initial" },
         { "unknown choice", "method: maxvol", "method: best", 7, 25, "loop.steps[0].select.method: 'best' is not a known choice; expected one of maxvol, committee, random, fps" },
         { "probability out of range", "    - fit: {}", "    - fit: {}\n    - validate: { fraction: 1.5 }", 9, 29, "fraction: 1.5 is out of range; expected a number > 0 and < 1" },
         { "reversed range", "    - fit: {}", "    - fit: {}\n    - explore: { temperature: [1500, 300], steps: 5 }", 9, 38, "temperature: 300 is below 1500; expected [lo, hi] with lo ≤ hi" },

@@ -43,7 +43,8 @@ public sealed class CampaignParserTests : IDisposable
         campaign.Loop.Steps[0].Should().BeEquivalentTo(new ExploreStep
         {
             Walkers = 4, Ensemble = "nvt", Temperature = new DoubleRange(300, 1500), Steps = 5000, Grade = new GradeThresholds(2.1, 10),
-        });
+        }, options => options.Excluding(step => step.Location));
+        campaign.Loop.Steps[0].Location.Should().Be(new StepLocation("loop.steps[0]", 32, 7), "steps remember where they are written");
         campaign.Loop.Steps[1].Should().Be(new SelectStep { Method = "maxvol", Limit = 20 });
         campaign.Loop.Steps[4].Should().Be(new ValidateStep(0.1));
     }

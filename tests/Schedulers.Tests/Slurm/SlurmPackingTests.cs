@@ -60,6 +60,9 @@ public sealed class SlurmPackingTests
         body.Should().Contain("[ -f task.finished ] && return 0", "a task with a marker never runs twice");
         body.IndexOf("exec sh ./.al-task.sh", StringComparison.Ordinal).Should().BeLessThan(body.IndexOf("mv -f -- .task.finished.tmp task.finished", StringComparison.Ordinal));
         body.Should().EndWith("wait\n");
+        body.Should().Contain("trap 'exit 143' HUP INT TERM", "a signalled runner must leave without a marker");
+        body.IndexOf("case $code in 129|130|137|143) return", StringComparison.Ordinal)
+            .Should().BeLessThan(body.IndexOf("printf '%s\\n' \"$code\"", StringComparison.Ordinal), "a command killed by a signal gets no marker");
     }
 
     [Fact]

@@ -1,0 +1,62 @@
+using ActiveLearning.Atomistics;
+
+namespace ActiveLearning.Activities.Ports;
+
+/// <summary>Where a structure came from, recorded with it for the audit.</summary>
+/// <remarks>Generated structures set <see cref="Source"/>, <see cref="Parameters"/> and usually <see cref="Parent"/>;
+/// structures found by molecular dynamics also set <see cref="Walker"/>, <see cref="TemperatureK"/> and <see cref="MdStep"/>.</remarks>
+public sealed record StructureOrigin
+{
+    /// <summary>What made the structure, e.g. <c>generate:rattle</c>, <c>generate:ndsc</c>, <c>explore</c>; required.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The maker's parameters in one line (e.g. <c>sigma=0.05 seed=123</c>); default none.</summary>
+    public string? Parameters { get; init; }
+
+    /// <summary>The structure it was derived from (e.g. <c>si.vasp#0</c>); default none.</summary>
+    public string? Parent { get; init; }
+
+    /// <summary>The MD walker that found it (0-based); default none.</summary>
+    public int? Walker { get; init; }
+
+    /// <summary>The walker's temperature, K; default none.</summary>
+    public double? TemperatureK { get; init; }
+
+    /// <summary>The MD step at which it was taken; default none.</summary>
+    public long? MdStep { get; init; }
+}
+
+/// <summary>A structure proposed for the data set, with why it is proposed.</summary>
+/// <param name="Structure">The geometry (labels are not stored with it; they come from a label step).</param>
+/// <param name="Origin">Where it came from.</param>
+/// <param name="Reason">Why it is added, in words (e.g. <c>initial data set</c>, <c>γ 3.2 above 2.1</c>).</param>
+/// <param name="Grade">Its extrapolation grade γ, or <see langword="null"/> when it was not graded.</param>
+public sealed record NewStructure(Structure Structure, StructureOrigin Origin, string Reason, double? Grade = null);
+
+/// <summary>A structure of the campaign's data set as the store holds it.</summary>
+/// <param name="Id">The store's id (1, 2, … in order of addition).</param>
+/// <param name="Hash">Its content hash (<see cref="StructureHash"/>).</param>
+/// <param name="Iteration">The iteration in which it was added (0 for the initial steps).</param>
+/// <param name="Structure">The geometry, with <see cref="Structure.Reference"/> set when it was read with its labels.</param>
+public sealed record StoredStructure(long Id, string Hash, int Iteration, Structure Structure);
+
+/// <summary>A fitted model, recorded with the step that made it.</summary>
+/// <param name="RelativePath">The model file relative to the work directory (e.g. <c>iterations/003/model.mtp</c>).</param>
+/// <param name="Hash">Lowercase hex SHA-256 of the file's bytes.</param>
+/// <param name="DatasetHash">Lowercase hex SHA-256 of the training data (see <see cref="IActivityStore.LabelledStructures"/>).</param>
+/// <param name="Structures">Training structures.</param>
+/// <param name="MetricsJson">Training errors as JSON (energy meV/atom, forces eV/Å, stress GPa).</param>
+public sealed record ModelRecord(string RelativePath, string Hash, string DatasetHash, int Structures, string MetricsJson);
+
+/// <summary>What a finished step leaves in the store, committed in one transaction with the step's completion.</summary>
+public sealed record StepOutcome
+{
+    /// <summary>One line for logs and <c>al status</c>; required.</summary>
+    public required string Summary { get; init; }
+
+    /// <summary>Structures to add; those already in the store (same content hash) are recorded as rejected duplicates. Default none.</summary>
+    public IReadOnlyList<NewStructure> NewStructures { get; init; } = [];
+
+    /// <summary>The model the step fitted, or <see langword="null"/>.</summary>
+    public ModelRecord? Model { get; init; }
+}

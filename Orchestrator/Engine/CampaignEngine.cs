@@ -1,0 +1,310 @@
+using System.Globalization;
+using ActiveLearning.Activities.Fitting;
+using ActiveLearning.Activities.Generation;
+using ActiveLearning.Activities.Labelling;
+using ActiveLearning.Activities.Ports;
+using ActiveLearning.Atomistics;
+using ActiveLearning.Atomistics.Fitting;
+using ActiveLearning.Atomistics.Potentials;
+using ActiveLearning.Atomistics.Potentials.Mtp;
+using ActiveLearning.Drivers.Labelling;
+using ActiveLearning.Orchestrator.Campaigns;
+using ActiveLearning.Orchestrator.Store;
+using Serilog;
+
+namespace ActiveLearning.Orchestrator.Engine;
+
+/// <summary>How a call of <see cref="CampaignEngine.RunAsync"/> ended.</summary>
+/// <param name="Finished">Whether the campaign is complete (a stop rule or the iteration limit ended it).</param>
+/// <param name="Message">Why it ended, or which step failed and why.</param>
+public sealed record EngineResult(bool Finished, string Message);
+
+/// <summary>
+/// Runs a campaign: the <c>initial</c> steps once (iteration 0), then <c>loop.steps</c> in iterations 1, 2, … until a stop
+/// rule holds. Every step run is a row in the store; a finished one is never run again, so calling <see cref="RunAsync"/>
+/// after a crash or a stop continues where the campaign was. Each step draws its random numbers from a seed derived from
+/// the campaign seed, its iteration and its position, which makes a resumed campaign identical to an uninterrupted one.
+/// </summary>
+public sealed class CampaignEngine
+{
+    private readonly Campaign campaign;
+    private readonly CampaignStore store;
+    private readonly ILogger log;
+    private readonly TimeProvider time;
+    private readonly int[] species;
+    private ILabeller? labeller;
+
+    /// <summary>Creates the engine for a campaign and its store.</summary>
+    public CampaignEngine(Campaign campaign, CampaignStore store, ILogger log, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        this.campaign = campaign;
+        this.store = store ?? throw new ArgumentNullException(nameof(store));
+        this.log = log ?? throw new ArgumentNullException(nameof(log));
+        this.time = time ?? throw new ArgumentNullException(nameof(time));
+        species = [.. campaign.Species.Select(Elements.AtomicNumber)];
+    }
+
+    /// <summary>
+    /// What this engine cannot run of a campaign yet, each as <c>FILE:LINE:COLUMN: message</c> (steps) or a plain message;
+    /// empty when it runs the whole campaign. Checked before a work directory is created.
+    /// </summary>
+    public static IReadOnlyList<string> Unsupported(Campaign campaign, string file)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        var problems = new List<string>();
+        string At(CampaignStep step) => step.Location is { } l
+            ? string.Create(CultureInfo.InvariantCulture, $"{file}:{l.Line}:{l.Column}: {l.Path}")
+            : $"{file}: {step.Keyword}";
+        foreach (var step in campaign.Initial.Concat(campaign.Loop.Steps))
+        {
+            switch (step)
+            {
+                case ExploreStep or SelectStep or ValidateStep:
+                    problems.Add($"{At(step)}: the {step.Keyword} step is not implemented yet; the engine runs generate, label and fit steps so far");
+                    break;
+                case GenerateStep generate when CampaignGenerators.Unsupported(generate.Generator) is { } why:
+                    problems.Add($"{At(step)}: {why}");
+                    break;
+            }
+        }
+
+        if (campaign.Reference is not PotentialReference)
+        {
+            problems.Add($"{file}: reference: labelling with {Describe(campaign.Reference)} is not implemented yet in the engine; use reference: {{ kind: potential, potential: … }}");
+        }
+
+        if (campaign.Loop.StopWhen.EnergyRmse is not null || campaign.Loop.StopWhen.ForceRmse is not null)
+        {
+            problems.Add($"{file}: loop.stop_when: energy_rmse and force_rmse need the validate step, which is not implemented yet");
+        }
+
+        return problems;
+    }
+
+    private static string Describe(ReferenceSpec reference) => reference switch
+    {
+        CodeReference code => code.Code,
+        _ => reference.GetType().Name,
+    };
+
+    /// <summary>Runs the campaign from where its store says it is, until it finishes, a step fails or it is cancelled.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled; the running step is marked interrupted and resumes later.</exception>
+    public async Task<EngineResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var row = store.ReadCampaign();
+        if (row.State == "finished")
+        {
+            return new EngineResult(true, row.StopReason ?? "finished");
+        }
+
+        if (row.State != "running")
+        {
+            store.SetCampaignState("running", $"resumed after {row.State}");
+        }
+
+        RemoveStaleTemporaryFiles();
+
+        if (campaign.Initial.Length > 0 && await RunIterationAsync(0, campaign.Initial, cancellationToken) is { } failure)
+        {
+            return failure;
+        }
+
+        for (var iteration = 1; ; iteration++)
+        {
+            var stop = StopReason(iteration);
+            if (stop is not null)
+            {
+                store.SetCampaignState("finished", stop);
+                log.Information("Campaign {Name} finished: {Reason}", campaign.Name, stop);
+                return new EngineResult(true, stop);
+            }
+
+            if (await RunIterationAsync(iteration, campaign.Loop.Steps, cancellationToken) is { } failed)
+            {
+                return failed;
+            }
+        }
+    }
+
+    // A process killed while writing an artifact leaves its temporary file (".NAME.GUID.tmp") beside the target; the
+    // target itself is whole or absent, and the step that wrote it is rerun, so the leftovers are only litter.
+    private void RemoveStaleTemporaryFiles()
+    {
+        var iterations = Path.Combine(store.Workdir, "iterations");
+        if (!Directory.Exists(iterations))
+        {
+            return;
+        }
+
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(iterations, ".*.tmp", SearchOption.AllDirectories))
+        {
+            File.Delete(file);
+            removed++;
+        }
+
+        if (removed > 0)
+        {
+            log.Information("Removed {Count} temporary files left by an interrupted run", removed);
+        }
+    }
+
+    private string? StopReason(int nextIteration)
+    {
+        var loop = campaign.Loop;
+        if (nextIteration > loop.MaxIterations)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"max_iterations {loop.MaxIterations} reached");
+        }
+
+        if (loop.StopWhen.QuietIterations is { } quiet)
+        {
+            var finished = store.Iterations().Where(i => i.Number >= 1 && i.Number < nextIteration && i.State == "finished").ToList();
+            var trailing = 0;
+            for (var i = finished.Count - 1; i >= 0 && finished[i].Added == 0; i--)
+            {
+                trailing++;
+            }
+
+            if (trailing >= quiet)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"quiet_iterations: the last {quiet} iterations added no structure");
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<EngineResult?> RunIterationAsync(int iteration, IReadOnlyList<CampaignStep> steps, CancellationToken cancellationToken)
+    {
+        var existing = store.Iterations().FirstOrDefault(i => i.Number == iteration);
+        if (existing?.State == "finished")
+        {
+            return null;
+        }
+
+        store.BeginIteration(iteration);
+        log.Information("Iteration {Iteration} {What}", iteration, iteration == 0 ? "(initial steps)" : "started");
+        for (var index = 0; index < steps.Count; index++)
+        {
+            var step = steps[index];
+            var path = step.Location?.Path ?? string.Create(CultureInfo.InvariantCulture, $"{(iteration == 0 ? "initial" : "loop.steps")}[{index}]");
+            var previous = store.FindStepRun(iteration, index);
+            if (previous?.State == "finished")
+            {
+                continue;
+            }
+
+            var paramsHash = CampaignJson.StepHash(step);
+            if (previous is not null)
+            {
+                log.Information("Iteration {Iteration}: {Step} ({Keyword}) resumes after it was {State} (attempt {Attempt})",
+                    iteration, path, step.Keyword, previous.State, previous.Attempt + 1);
+            }
+
+            var stepRun = store.StartStepRun(iteration, index, path, step.Keyword, paramsHash);
+            var context = new ActivityContext(
+                store.ForStep(stepRun, iteration), new IterationArtifacts(store.Workdir, iteration), time,
+                new ThrottledProgress(log, path, time), new SerilogActivityLog(log), path);
+            try
+            {
+                await RunStepAsync(step, context, iteration, index, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                store.InterruptStepRun(stepRun, iteration);
+                store.SetCampaignState("stopped", $"stopped on request during iteration {iteration}, {path}");
+                throw;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var message = $"iteration {iteration}, {path} ({step.Keyword}) failed: {e.Message}";
+                store.FailStepRun(stepRun, iteration, e.Message);
+                store.SetCampaignState("failed", message);
+                log.Error(e, "Iteration {Iteration}: {Step} failed", iteration, path);
+                return new EngineResult(false, message);
+            }
+        }
+
+        var added = store.FinishIteration(iteration);
+        log.Information("Iteration {Iteration} finished: {Added} structures added", iteration, added);
+        return null;
+    }
+
+    private async Task RunStepAsync(CampaignStep step, ActivityContext context, int iteration, int index, CancellationToken cancellationToken)
+    {
+        switch (step)
+        {
+            case GenerateStep generate:
+                var seed = StepSeeds.For(campaign.Seed, iteration, index);
+                var candidates = CampaignGenerators.Generate(generate.Generator, campaign, iteration, seed);
+                GenerateActivity.Run(context, candidates, string.Create(CultureInfo.InvariantCulture, $"generated-{index}.extxyz"), cancellationToken);
+                break;
+            case LabelStep:
+                var (labelled, failed) = await LabelActivity.RunAsync(context, Labeller(), "labelled.extxyz", cancellationToken);
+                log.Information("Iteration {Iteration}: {Step}: {Labelled} labelled, {Failed} failed", iteration, context.StepName, labelled, failed);
+                break;
+            case FitStep:
+                FitActivity.Run(context, InitialModel(), FitOptions(), cancellationToken);
+                break;
+            default:
+                throw new NotSupportedException($"the {step.Keyword} step is not implemented yet");
+        }
+    }
+
+    private ILabeller Labeller()
+    {
+        if (labeller is not null)
+        {
+            return labeller;
+        }
+
+        var reference = campaign.Reference as PotentialReference
+            ?? throw new NotSupportedException("only reference: { kind: potential } labels in the engine so far");
+        var teacher = PotentialLibrary.Load(reference.Potential, species);
+        labeller = new TeacherLabeller(teacher, $"potential={reference.Potential}");
+        return labeller;
+    }
+
+    private MomentTensorPotential InitialModel()
+    {
+        var model = campaign.Model;
+        var template = MtpBasisGenerator.Generate(model.Level, species.Length, model.MinDist, model.MaxDist, model.RadialBasisSize);
+        return new MomentTensorPotential(MtpInitialisation.WithDefaultCoefficients(template), species);
+    }
+
+    // One thread: the fitter's sums are reproducible for a fixed thread count, and the model must not depend on the machine.
+    private LinearFitOptions FitOptions() => new()
+    {
+        EnergyWeight = campaign.Fit.Weights.Energy,
+        ForceWeight = campaign.Fit.Weights.Forces,
+        StressWeight = campaign.Fit.Weights.Stress,
+        Regularisation = campaign.Fit.Regularisation,
+        Threads = 1,
+    };
+
+    private sealed class SerilogActivityLog(ILogger log) : IActivityLog
+    {
+        public void Information(string messageTemplate, params object?[] values) => log.Information(messageTemplate, values);
+
+        public void Warning(string messageTemplate, params object?[] values) => log.Warning(messageTemplate, values);
+    }
+
+    // Long steps report every item; a line every two seconds says the campaign is alive without flooding the log.
+    private sealed class ThrottledProgress(ILogger log, string step, TimeProvider time) : IProgress<ActivityProgress>
+    {
+        private long last = time.GetTimestamp();
+
+        public void Report(ActivityProgress value)
+        {
+            if (value.Done != value.Total && time.GetElapsedTime(last) < TimeSpan.FromSeconds(2))
+            {
+                return;
+            }
+
+            last = time.GetTimestamp();
+            log.Information("{Step}: {Done}/{Total} {What}", step, value.Done, value.Total, value.What);
+        }
+    }
+}

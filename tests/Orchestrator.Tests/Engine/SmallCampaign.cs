@@ -1,0 +1,38 @@
+using ActiveLearning.Atomistics.Formats;
+using ActiveLearning.TestSupport;
+
+namespace ActiveLearning.Orchestrator.Tests.Engine;
+
+/// <summary>A small looped campaign that the engine runs in about a second: rattled silicon, Stillinger–Weber labels, a low-level MTP.</summary>
+internal static class SmallCampaign
+{
+    /// <summary>Writes <c>si8.extxyz</c> (the 8-atom diamond cell) and <c>c.yaml</c> into the folder; returns the campaign file.</summary>
+    public static string Write(string folder, int initialCopies = 6, int loopCopies = 4, int iterations = 3, string? extra = null)
+    {
+        var crystal = Zincblende.Conventional(5.431, 14, 14);
+        StructureFiles.Write(Path.Combine(folder, "si8.extxyz"), [crystal], StructureFiles.ResolveFormat("si8.extxyz", null));
+        var text = $"""
+            name: small
+            seed: 11
+            species: [Si]
+            model: {"{"} kind: mtp, level: 8, min_dist: 2.0, max_dist: 4.5, radial_basis_size: 6 {"}"}
+            reference: {"{"} kind: potential, potential: sw {"}"}
+            initial:
+              - generate: {"{"} kind: rattle, source: si8.extxyz, sigma: 0.1, copies: {initialCopies} {"}"}
+              - label: {"{"} on: local {"}"}
+              - fit: {"{"}{"}"}
+            loop:
+              max_iterations: {iterations}
+              steps:
+                - generate: {"{"} kind: rattle, source: si8.extxyz, sigma: 0.06, copies: {loopCopies} {"}"}
+                - label: {"{"}{"}"}
+                - fit: {"{"}{"}"}
+            {extra ?? string.Empty}
+            """;
+        var path = Path.Combine(folder, "c.yaml");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public static string Workdir(string folder) => Path.Combine(folder, "runs", "small");
+}
