@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using ActiveLearning.Drivers.Cp2k;
 using ActiveLearning.Drivers.Labelling;
 using ActiveLearning.Drivers.QuantumEspresso;
+using ActiveLearning.Drivers.Vasp;
 
 namespace ActiveLearning.Orchestrator.Campaigns;
 
@@ -79,8 +80,8 @@ public abstract record ReferenceSpec;
 /// <param name="Potential">The potential specification as <c>al eval --potential</c> takes it, e.g. <c>sw</c>; required.</param>
 public sealed record PotentialReference(string Potential) : ReferenceSpec;
 
-/// <summary><c>kind: quantum-espresso | cp2k</c>: a DFT code run on a cluster.</summary>
-/// <param name="Code">quantum-espresso or cp2k.</param>
+/// <summary><c>kind: quantum-espresso | cp2k | vasp</c>: a DFT code run on a cluster.</summary>
+/// <param name="Code">quantum-espresso, cp2k or vasp.</param>
 /// <param name="On">The cluster that runs it; required and defined under <c>clusters</c> in a campaign (in a standalone
 /// reference file for <c>al label</c> it is optional, default <c>local</c>, and <c>--cluster</c> decides).</param>
 /// <param name="Input">An input template, optional.</param>
@@ -91,6 +92,11 @@ public sealed record CodeReference(string Code, string On, CampaignPath? Input) 
 
     /// <summary>The CP2K settings (kind cp2k), or <see langword="null"/> when the block gives none.</summary>
     public Cp2kSettings? Cp2k { get; init; }
+
+    /// <summary>The VASP settings (kind vasp: <c>potcar_dir</c>, <c>potcars</c>, <c>encut</c> in eV, k-points, <c>ismear</c>,
+    /// <c>sigma</c> in eV, <c>ediff</c> in eV, <c>nelm</c>, <c>algo</c>, <c>prec</c>, <c>amix</c>, <c>spin_polarized</c>,
+    /// <c>magmom</c> in μB), or <see langword="null"/> when the block gives none.</summary>
+    public VaspSettings? Vasp { get; init; }
 
     /// <summary>How the code runs (<c>command</c>, <c>mpi</c>, <c>ranks</c>, <c>environment</c>); default the program from PATH, serial.</summary>
     public CodeProfile? Profile { get; init; }

@@ -3,6 +3,7 @@ using ActiveLearning.Atomistics;
 using ActiveLearning.Drivers.Cp2k;
 using ActiveLearning.Drivers.Labelling;
 using ActiveLearning.Drivers.QuantumEspresso;
+using ActiveLearning.Drivers.Vasp;
 using YamlDotNet.RepresentationModel;
 
 namespace ActiveLearning.Orchestrator.Campaigns;
@@ -16,6 +17,12 @@ public static partial class CampaignParser
     [
         "pseudopotentials", "pseudo_dir", "ecutwfc", "ecutrho", "kspacing", "kpoints", "occupations", "smearing", "degauss",
         "spin_polarized", "conv_thr", "mixing_beta", "mixing_mode", "electron_maxstep",
+    ];
+
+    private static readonly string[] VaspKeys =
+    [
+        "potcar_dir", "potcars", "encut", "kspacing", "kpoints", "ismear", "sigma", "ediff", "nelm", "algo", "prec", "amix",
+        "spin_polarized", "magmom",
     ];
 
     private static readonly string[] Cp2kKeys =
@@ -73,12 +80,12 @@ public static partial class CampaignParser
         /// <summary>Reads a reference block; <paramref name="clusters"/> is null for a standalone reference file (no <c>on</c> check).</summary>
         public ReferenceSpec? ReadReference(YamlNode node, ImmutableSortedDictionary<string, ClusterSpec>? clusters, ImmutableArray<string>? species)
         {
-            if (Open(node, "reference", [.. CommonReferenceKeys, .. QuantumEspressoKeys, .. Cp2kKeys.Except(QuantumEspressoKeys)]) is not { } map)
+            if (Open(node, "reference", [.. CommonReferenceKeys, .. QuantumEspressoKeys.Union(Cp2kKeys).Union(VaspKeys)]) is not { } map)
             {
                 return null;
             }
 
-            var kind = map.Required("kind", n => Choice(n, "reference.kind", "potential", "quantum-espresso", "cp2k"));
+            var kind = map.Required("kind", n => Choice(n, "reference.kind", "potential", "quantum-espresso", "cp2k", "vasp"));
             if (kind == "potential")
             {
                 OnlyKeys(map, node, ["kind", "potential"], "with kind potential");
@@ -96,7 +103,12 @@ public static partial class CampaignParser
                 return null;
             }
 
-            var own = kind == "cp2k" ? Cp2kKeys : QuantumEspressoKeys;
+            var own = kind switch
+            {
+                "cp2k" => Cp2kKeys,
+                "vasp" => VaspKeys,
+                _ => QuantumEspressoKeys,
+            };
             OnlyKeys(map, node, [.. CommonReferenceKeys.Where(k => k != "potential"), .. own], $"with kind {kind}");
             var on = clusters is null
                 ? map.Optional("on", n => Text(n, "reference.on", s => s.Length > 0, "a cluster name")) ?? "local"
@@ -105,9 +117,12 @@ public static partial class CampaignParser
             var profile = ReadProfile(map, node, kind);
             var maxCorrections = map.Optional("max_corrections", n => Int(n, "reference.max_corrections", 0, 100)) ?? 3;
             var reference = on is null ? null : new CodeReference(kind, on, input) { Profile = profile, MaxCorrections = maxCorrections };
-            return kind == "cp2k"
-                ? reference is null ? null : reference with { Cp2k = ReadCp2k(map, node) }
-                : reference is null ? null : reference with { QuantumEspresso = ReadQuantumEspresso(map, node) };
+            return reference is null ? null : kind switch
+            {
+                "cp2k" => reference with { Cp2k = ReadCp2k(map, node) },
+                "vasp" => reference with { Vasp = ReadVasp(map, node) },
+                _ => reference with { QuantumEspresso = ReadQuantumEspresso(map, node) },
+            };
         }
 
         private void OnlyKeys(Fields map, YamlNode node, string[] allowed, string context)
@@ -145,7 +160,12 @@ public static partial class CampaignParser
             _ = node;
             return new CodeProfile
             {
-                Executable = command ?? (kind == "cp2k" ? "cp2k" : "pw.x"),
+                Executable = command ?? kind switch
+                {
+                    "cp2k" => "cp2k",
+                    "vasp" => "vasp_std",
+                    _ => "pw.x",
+                },
                 MpiLauncher = mpi,
                 Ranks = ranks ?? 1,
                 Environment = environment ?? ImmutableSortedDictionary<string, string>.Empty,
@@ -186,6 +206,41 @@ public static partial class CampaignParser
             }
 
             return settings with { Pseudopotentials = pseudopotentials, PseudoDirectory = pseudoDirectory, EcutWfc = ecutwfc.Value };
+        }
+
+        private VaspSettings? ReadVasp(Fields map, YamlNode node)
+        {
+            if (!VaspKeys.Any(k => map.Node(k) is not null))
+            {
+                return null;
+            }
+
+            const string What = "reference";
+            var potcarDirectory = map.Required("potcar_dir", n => DirectoryOf(n, What + ".potcar_dir"));
+            var encut = map.Required("encut", n => Double(n, What + ".encut", 0, double.MaxValue, lowExclusive: true));
+            var (spacing, grid) = ReadKPoints(map, node, required: true);
+            var defaults = new VaspSettings { PotcarDirectory = ".", Encut = 1 };
+            var settings = defaults with
+            {
+                Potcars = (IReadOnlyDictionary<string, string>?)map.Optional("potcars", n => StringMap(n, What + ".potcars", "an element symbol", symbols: true)) ?? defaults.Potcars,
+                KPointSpacing = spacing,
+                KPoints = grid,
+                Ismear = map.Optional("ismear", n => Int(n, What + ".ismear", -5, 2)) ?? defaults.Ismear,
+                Sigma = map.Optional("sigma", n => Double(n, What + ".sigma", 0, double.MaxValue, lowExclusive: true)) ?? defaults.Sigma,
+                Ediff = map.Optional("ediff", n => Double(n, What + ".ediff", 0, double.MaxValue, lowExclusive: true)) ?? defaults.Ediff,
+                Nelm = map.Optional("nelm", n => Int(n, What + ".nelm", 1, int.MaxValue)) ?? defaults.Nelm,
+                Algo = map.Optional("algo", n => Choice(n, What + ".algo", "Normal", "Fast", "VeryFast", "All", "Damped")) ?? defaults.Algo,
+                Prec = map.Optional("prec", n => Choice(n, What + ".prec", "Normal", "Accurate")) ?? defaults.Prec,
+                Amix = map.Optional("amix", n => Double(n, What + ".amix", 0, 1, lowExclusive: true)),
+                SpinPolarized = map.Optional("spin_polarized", n => Boolean(n, What + ".spin_polarized")) ?? false,
+                InitialMagneticMoment = map.Optional("magmom", n => Double(n, What + ".magmom", -100, 100)) ?? defaults.InitialMagneticMoment,
+            };
+            if (map.KeyNode("magmom") is { } magmomKey && settings.SpinPolarized is false)
+            {
+                Error(magmomKey, "reference: 'magmom' applies to spin-polarised runs only; expected spin_polarized: true with it");
+            }
+
+            return potcarDirectory is null || encut is null ? null : settings with { PotcarDirectory = potcarDirectory, Encut = encut.Value };
         }
 
         private Cp2kSettings? ReadCp2k(Fields map, YamlNode node)

@@ -5,7 +5,7 @@ using ActiveLearning.Atomistics.Formats;
 using ActiveLearning.Atomistics.Potentials;
 using ActiveLearning.Drivers.Labelling;
 using ActiveLearning.Orchestrator.Campaigns;
-using ActiveLearning.Schedulers.Local;
+using ActiveLearning.Schedulers.Clusters;
 
 namespace ActiveLearning.Orchestrator.Cli;
 
@@ -18,32 +18,43 @@ internal static class LabelCommand
         var output = new Argument<string>("output") { Description = "Where to write them with their labels and provenance (replaced atomically)." };
         var referenceOption = new Option<string>("--reference", "-r")
         {
-            Description = "A YAML file holding what a campaign's reference: block holds (kind potential, quantum-espresso or cp2k, with settings).",
+            Description = "A YAML file holding what a campaign's reference: block holds (kind potential, quantum-espresso, cp2k or vasp, with settings).",
             Required = true,
             HelpName = "REF.yaml",
         };
         var clusterOption = new Option<string?>("--cluster", "-c")
         {
-            Description = "A YAML file holding one cluster entry (kind local with cores); default: this machine, all cores.",
+            Description = "A YAML file holding one cluster entry (kind local with cores, or kind slurm with ssh, remote_root, tasks_per_job and resources); default: this machine, all cores.",
             HelpName = "CLUSTER.yaml",
         };
         var workdirOption = new Option<string?>("--workdir")
         {
-            Description = "Where the code's runs go, one directory per task named by its inputs' hash (a second run finds finished tasks); default OUTPUT.runs.",
+            Description = "Where the code's runs go, one directory per task named by its inputs' hash (a second run finds finished tasks); "
+                + "on a SLURM cluster also its job journal (journal/), the downloaded outputs (outputs/) and, without ssh, the work directories (remote/); default OUTPUT.runs.",
             HelpName = "DIR",
+        };
+        var pollOption = new Option<double>("--poll")
+        {
+            Description = "Seconds between two looks at a SLURM queue (one squeue for all jobs); default 10.",
+            DefaultValueFactory = _ => 10,
+            HelpName = "SECONDS",
         };
 
         var command = new Command(
             "label",
             """
-            Label structures with a reference method: a teacher potential, pw.x or CP2K.
+            Label structures with a reference method: a teacher potential, pw.x, CP2K or VASP, on this machine or a SLURM cluster.
 
             The output holds every input structure in order; labelled ones carry REF_energy (eV), REF_forces (eV/Å) and
             REF_stress (eV/Å³, ASE's sign) and the provenance keys label_method, label_version, label_settings_hash,
-            label_job, label_workdir, label_attempts and label_corrections; structures that could not be labelled carry
+            label_job (local, or slurm and the job id), label_workdir, label_attempts and label_corrections; structures that could not be labelled carry
             label_failure with the reason and no labels. SCF failures are corrected (lower mixing, more steps) and crashes
             retried once before a structure counts as failed. Exit codes: 0 all labelled, 1 some failed (the output is
             still written), 2 bad input (nothing runs).
+
+            Kind vasp takes potcar_dir (one folder per element holding its POTCAR, assembled here), potcars (e.g.
+            { Fe: Fe_pv }), encut (eV), kspacing or kpoints, ismear, sigma, ediff, nelm, algo, prec, amix, spin_polarized
+            and magmom; its command defaults to vasp_std.
 
             Example REF.yaml for pw.x:
               kind: quantum-espresso
@@ -52,12 +63,23 @@ internal static class LabelCommand
               ecutwfc: 30
               kspacing: 0.3
 
+            Example CLUSTER.yaml for a SLURM cluster reached over ssh (without ssh, sbatch runs on this machine):
+              kind: slurm
+              ssh: { host: login.example.org, user: me }
+              remote_root: /scratch/me/al
+              tasks_per_job: 4
+              resources: { partition: short, time: "00:30:00", cpus_per_task: 1 }
+            On SLURM, corrected attempts go in the next submission once the running jobs have ended, and the files the
+            settings name (pseudopotentials) are checked on the cluster, not here, when it is reached over ssh. A second run
+            with the same --workdir picks up jobs still in the queue instead of submitting them again.
+
             Examples:
               al label --reference qe.yaml selected.extxyz labelled.extxyz
               al label -r cp2k-xtb.yaml --cluster local.yaml selected.extxyz labelled.extxyz
+              al label -r qe.yaml --cluster hpc.yaml --workdir runs selected.extxyz labelled.extxyz
             """)
         {
-            input, output, referenceOption, clusterOption, workdirOption,
+            input, output, referenceOption, clusterOption, workdirOption, pollOption,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -66,17 +88,15 @@ internal static class LabelCommand
             var outputPath = parse.GetValue(output)!;
             var from = StructureFiles.ResolveFormat(inputPath, null);
             var to = StructureFiles.ResolveFormat(outputPath, null);
-            var reference = CampaignParser.ParseReference(parse.GetValue(referenceOption)!);
-            var cores = Environment.ProcessorCount;
-            if (parse.GetValue(clusterOption) is { } clusterPath)
+            var referencePath = parse.GetValue(referenceOption)!;
+            var reference = CampaignParser.ParseReference(referencePath);
+            var cluster = parse.GetValue(clusterOption) is { } clusterPath
+                ? CampaignParser.ParseCluster(clusterPath).ToSettings()
+                : new ClusterSettings(ClusterKind.Local);
+            var poll = parse.GetValue(pollOption);
+            if (!(poll > 0 && poll <= 3600))
             {
-                var cluster = CampaignParser.ParseCluster(clusterPath);
-                if (cluster.Kind == "slurm")
-                {
-                    throw new BadInputException($"{clusterPath}: SLURM clusters for al label come with the scheduler merge; use a cluster of kind local for now.");
-                }
-
-                cores = cluster.Cores ?? cores;
+                throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--poll {poll}: expected seconds between 0 and 3600."));
             }
 
             if (!File.Exists(inputPath))
@@ -86,10 +106,11 @@ internal static class LabelCommand
 
             var structures = StructureFiles.ReadAll(inputPath, from);
             var workdir = Path.GetFullPath(parse.GetValue(workdirOption) ?? outputPath + ".runs");
-            using var scheduler = new LocalJobScheduler(workdir, cores);
-            var labeller = CreateLabeller(reference, parse.GetValue(referenceOption)!, structures, scheduler);
+            var console = new Lock();
+            await using var runs = LabelScheduler.Open(cluster, workdir, TimeSpan.FromSeconds(poll), new SchedulerProgress(context, console));
+            var labeller = CreateLabeller(reference, referencePath, structures, runs);
 
-            context.Error.WriteLine($"Labelling {structures.Count} structure{(structures.Count == 1 ? string.Empty : "s")} with {labeller.Method} (settings {labeller.SettingsHash}) on {cores} core{(cores == 1 ? string.Empty : "s")}.");
+            context.Error.WriteLine($"Labelling {structures.Count} structure{(structures.Count == 1 ? string.Empty : "s")} with {labeller.Method} (settings {labeller.SettingsHash}) on {runs.Where}.");
             var failed = 0;
             var done = 0;
             try
@@ -98,17 +119,21 @@ internal static class LabelCommand
                 {
                     done++;
                     var structure = structures[outcome.Index];
-                    Record(structure, outcome);
-                    if (outcome.Succeeded)
+                    Record(structure, outcome, runs.JobKind);
+                    var job = outcome.Provenance.JobId is { } id && id != "local" ? $" (job {id})" : string.Empty;
+                    lock (console)
                     {
-                        context.Error.WriteLine(string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"  [{done}/{structures.Count}] structure {outcome.Index + 1} ({structure.Formula}): E = {outcome.Labels!.Energy:F6} eV, {Attempts(outcome)}"));
-                    }
-                    else
-                    {
-                        failed++;
-                        context.Error.WriteLine($"  [{done}/{structures.Count}] structure {outcome.Index + 1} ({structure.Formula}) FAILED after {Attempts(outcome)}: {outcome.FailureReason}");
+                        if (outcome.Succeeded)
+                        {
+                            context.Error.WriteLine(string.Create(
+                                CultureInfo.InvariantCulture,
+                                $"  [{done}/{structures.Count}] structure {outcome.Index + 1} ({structure.Formula}): E = {outcome.Labels!.Energy:F6} eV, {Attempts(outcome)}{job}"));
+                        }
+                        else
+                        {
+                            failed++;
+                            context.Error.WriteLine($"  [{done}/{structures.Count}] structure {outcome.Index + 1} ({structure.Formula}) FAILED after {Attempts(outcome)}{job}: {outcome.FailureReason}");
+                        }
                     }
                 }
             }
@@ -127,8 +152,17 @@ internal static class LabelCommand
     private static string Attempts(LabelOutcome outcome) =>
         outcome.Provenance.Attempts == 1 ? "1 attempt" : string.Create(CultureInfo.InvariantCulture, $"{outcome.Provenance.Attempts} attempts");
 
-    private static ILabeller CreateLabeller(ReferenceSpec reference, string referencePath, IReadOnlyList<Structure> structures, LocalJobScheduler scheduler)
+    private static ILabeller CreateLabeller(ReferenceSpec reference, string referencePath, IReadOnlyList<Structure> structures, LabelScheduler runs)
     {
+        CodeLabellerOptions Options(CodeReference code) => new()
+        {
+            MaxCorrections = code.MaxCorrections,
+            // The local scheduler takes overlapping calls, the SLURM one runs one call at a time.
+            OverlappingSubmissions = runs.AcceptsOverlappingCalls,
+            // Over ssh the code's files are on the cluster; checking them here would refuse a valid setup.
+            CheckLocalFiles = runs.FilesAreLocal,
+        };
+        var scheduler = runs.Scheduler;
         switch (reference)
         {
             case PotentialReference teacher:
@@ -137,16 +171,25 @@ internal static class LabelCommand
                 var potential = PotentialLibrary.Load(teacher.Potential, elements, [directory, .. PotentialLibrary.SearchDirectories]);
                 return new TeacherLabeller(potential, teacher.Potential);
             case CodeReference { Code: "quantum-espresso", QuantumEspresso: { } settings } code:
-                var pwx = CodeLabellers.QuantumEspresso(settings, code.Profile, scheduler, new CodeLabellerOptions { MaxCorrections = code.MaxCorrections, OverlappingSubmissions = true });
+                var pwx = CodeLabellers.QuantumEspresso(settings, code.Profile, scheduler, Options(code));
                 Check(pwx.FindProblems(structures), referencePath);
                 return pwx;
             case CodeReference { Code: "cp2k", Cp2k: { } settings } code:
-                var cp2k = CodeLabellers.Cp2k(settings, code.Profile, scheduler, new CodeLabellerOptions { MaxCorrections = code.MaxCorrections, OverlappingSubmissions = true });
+                var cp2k = CodeLabellers.Cp2k(settings, code.Profile, scheduler, Options(code));
                 Check(cp2k.FindProblems(structures), referencePath);
                 return cp2k;
+            case CodeReference { Code: "vasp", Vasp: { } settings } code:
+                var vasp = CodeLabellers.Vasp(settings, code.Profile ?? new CodeProfile { Executable = "vasp_std" }, scheduler, Options(code));
+                Check(vasp.FindProblems(structures), referencePath);
+                return vasp;
             case CodeReference code:
-                throw new BadInputException(
-                    $"{referencePath}: kind {code.Code} gives no settings; expected {(code.Code == "cp2k" ? "method: dftb | gfn1-xtb | gpw and its settings" : "pseudopotentials, pseudo_dir, ecutwfc and kspacing or kpoints")}.");
+                var expected = code.Code switch
+                {
+                    "cp2k" => "method: dftb | gfn1-xtb | gpw and its settings",
+                    "vasp" => "potcar_dir, encut and kspacing or kpoints",
+                    _ => "pseudopotentials, pseudo_dir, ecutwfc and kspacing or kpoints",
+                };
+                throw new BadInputException($"{referencePath}: kind {code.Code} gives no settings; expected {expected}.");
             default:
                 throw new BadInputException($"{referencePath}: unknown reference kind.");
         }
@@ -160,7 +203,7 @@ internal static class LabelCommand
         }
     }
 
-    private static void Record(Structure structure, LabelOutcome outcome)
+    private static void Record(Structure structure, LabelOutcome outcome, string? jobKind)
     {
         var provenance = outcome.Provenance;
         structure.Reference = outcome.Labels;
@@ -174,7 +217,8 @@ internal static class LabelCommand
         structure.Info["label_settings_hash"] = provenance.SettingsHash;
         if (provenance.JobId is { } job)
         {
-            structure.Info["label_job"] = job;
+            // "slurm 123", not 123: a bare job id would be read back as a number by extxyz readers, unlike "local".
+            structure.Info["label_job"] = jobKind is null ? job : $"{jobKind} {job}";
         }
 
         if (provenance.WorkDirectory is { } directory)

@@ -183,6 +183,16 @@ public sealed class SlurmJobScheduler : IJobScheduler, IAsyncDisposable
                         }
                     }
 
+                    // Rows come oldest first: a task finished by an earlier run reports the last job that ran it, which
+                    // provenance records (a later run finds its marker and would otherwise know no job).
+                    foreach (var name in row.Tasks)
+                    {
+                        if (row.JobId is not null && byName.TryGetValue(name, out var entry) && !row.FailedTasks.Contains(name))
+                        {
+                            entry.LastJobId = row.JobId;
+                        }
+                    }
+
                     continue;
                 }
 

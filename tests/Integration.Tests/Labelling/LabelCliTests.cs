@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ActiveLearning.Atomistics;
 using ActiveLearning.Atomistics.Formats;
+using ActiveLearning.Integration.Tests.Schedulers;
 using ActiveLearning.Orchestrator.Cli;
 using ActiveLearning.TestSupport;
 
@@ -92,5 +93,92 @@ public sealed class LabelCliTests
         labelled.Info["label_method"].AsString().Should().Be("cp2k");
         labelled.Info["label_version"].AsString().Should().Be("cp2k 2023.1");
         Directory.GetDirectories(directory.File("out.extxyz.runs")).Should().ContainSingle().Which.Should().MatchRegex("cp2k-[0-9a-f]{16}$");
+    }
+
+    [Fact]
+    public async Task Al_label_through_a_SLURM_cluster_file_over_ssh_labels_like_the_local_run_and_a_second_run_submits_nothing()
+    {
+        Codes.Require("pw.x", "quantum-espresso");
+        await using var cluster = new SlurmTestCluster();
+        var ssh = TestServices.Ssh;
+        var input = cluster.Local.File("in.extxyz");
+        StructureFiles.Write(input, [Codes.Si2Rattled(), Codes.Si2Overlapping()], StructureFormats.FindByName("extxyz")!);
+        File.WriteAllText(cluster.Local.File("qe.yaml"), $"""
+            kind: quantum-espresso
+            pseudopotentials: {"{"} Si: Si.pbe-rrkj.UPF {"}"}
+            pseudo_dir: {Codes.PseudoDirectory}
+            ecutwfc: 16
+            ecutrho: 64
+            kspacing: 0.8
+            conv_thr: 1e-10
+            """);
+        File.WriteAllText(cluster.Local.File("hpc.yaml"), $"""
+            kind: slurm
+            ssh:
+              host: {ssh.Host}
+              port: {ssh.Port}
+              user: {ssh.User}
+              identity_file: {ssh.IdentityFile}
+              known_hosts_file: {ssh.KnownHostsFile}
+            remote_root: {cluster.RemoteRoot}
+            tasks_per_job: 2
+            resources: {"{"} time: "00:10:00" {"}"}
+            """);
+        string[] label = ["label", "-r", cluster.Local.File("qe.yaml"), "--cluster", cluster.Local.File("hpc.yaml"), "--poll", "0.5", "--workdir", cluster.Local.File("runs"), input];
+
+        var result = await Al.RunAsync([.. label, cluster.Local.File("out.extxyz")]);
+        var local = await Al.RunAsync("label", "-r", cluster.Local.File("qe.yaml"), "--workdir", cluster.Local.File("local-runs"), input, cluster.Local.File("local.extxyz"));
+
+        result.ExitCode.Should().Be(ExitCodes.Failed, result.StandardError);
+        result.StandardError.Should().Contain($"on slurm via").And.Contain("(2 tasks per job)")
+            .And.MatchRegex(@"job [0-9]+ (queued|running)")
+            .And.Contain("structure 2 (Si2) FAILED after 2 attempts").And.Contain("Labelled 1 of 2; 1 failed");
+        local.ExitCode.Should().Be(ExitCodes.Failed, local.StandardError);
+        var ours = StructureFiles.ReadAll(cluster.Local.File("out.extxyz"));
+        var expected = StructureFiles.ReadAll(cluster.Local.File("local.extxyz"));
+        StructureAssert.Labels(expected[0].Reference, ours[0].Reference, 1e-8, "Si2 labelled through SLURM");
+        ours[1].Reference.Should().BeNull();
+        ours[1].Info["label_failure"].AsString().Should().Contain("check_atoms");
+        var job = ours[0].Info["label_job"].AsString();
+        job.Should().MatchRegex("^slurm [0-9]+$");
+        var retried = ours[1].Info["label_job"].AsString();
+        retried.Should().NotBe(job, "the retry of the crashed structure waited for the first job and went in a second one");
+        var ended = await SlurmTestCluster.EndedJobsAsync("al-");
+        ended.Select(j => "slurm " + j.JobId).Should().Contain([job, retried]);
+        Directory.Exists(cluster.Local.File("runs/journal")).Should().BeTrue("the job journal lives in the work directory");
+
+        // A second run with the same work directory finds every task finished: no job is submitted, the labels are the same.
+        var again = await Al.RunAsync([.. label, cluster.Local.File("again.extxyz")]);
+
+        again.ExitCode.Should().Be(ExitCodes.Failed, again.StandardError);
+        again.StandardError.Should().NotMatchRegex("job [0-9]+ (queued|running)");
+        var second = StructureFiles.ReadAll(cluster.Local.File("again.extxyz"));
+        second[0].Reference!.Energy.Should().Be(ours[0].Reference!.Energy);
+        second[0].Info["label_job"].AsString().Should().Be(job);
+        second[1].Info["label_job"].AsString().Should().Be(retried);
+    }
+
+    [Fact]
+    public async Task Al_label_through_a_SLURM_cluster_without_ssh_runs_cp2k_as_a_batch_job_of_this_machine()
+    {
+        Codes.Require("cp2k", "cp2k");
+        using var directory = new TempDirectory();
+        var input = directory.File("in.extxyz");
+        StructureFiles.Write(input, [Codes.Si8Rattled()], StructureFormats.FindByName("extxyz")!);
+        File.WriteAllText(directory.File("dftb.yaml"), "kind: cp2k\nmethod: dftb\n");
+        File.WriteAllText(directory.File("slurm.yaml"), "kind: slurm\nresources: { time: 10 }\n");
+
+        var result = await Al.RunAsync("label", "-r", directory.File("dftb.yaml"), "-c", directory.File("slurm.yaml"), "--poll", "0.5", input, directory.File("out.extxyz"));
+
+        result.ExitCode.Should().Be(ExitCodes.Ok, result.StandardError);
+        result.StandardError.Should().Contain("on slurm via local");
+        var labelled = StructureFiles.ReadAll(directory.File("out.extxyz")).Single();
+        StructureAssert.Close(-9.894121458220305 * Units.Hartree, labelled.Reference!.Energy!.Value, 1e-6, "energy");
+        var job = labelled.Info["label_job"].AsString();
+        job.Should().MatchRegex("^slurm [0-9]+$");
+        (await SlurmTestCluster.EndedJobsAsync("al-")).Select(j => "slurm " + j.JobId).Should().Contain(job);
+        // Without ssh the work directories are on this machine, under the work directory next to the output.
+        Directory.GetDirectories(directory.File("out.extxyz.runs/remote")).Should().ContainSingle(d => Path.GetFileName(d).StartsWith("cp2k-", StringComparison.Ordinal));
+        labelled.Info["label_workdir"].AsString().Should().StartWith(directory.File("out.extxyz.runs/outputs/cp2k-"));
     }
 }

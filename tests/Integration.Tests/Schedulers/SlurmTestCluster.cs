@@ -90,14 +90,17 @@ public sealed class SlurmTestCluster : IAsyncDisposable
     }
 
     /// <summary>The jobs of this test that SLURM's job-completion file lists (every job that ended), by job name.</summary>
-    public async Task<IReadOnlyList<SlurmAccountingRecord>> EndedJobsAsync()
+    public Task<IReadOnlyList<SlurmAccountingRecord>> EndedJobsAsync() => EndedJobsAsync(Prefix);
+
+    /// <summary>The jobs whose names start with <paramref name="prefix"/> that SLURM's job-completion file lists.</summary>
+    public static async Task<IReadOnlyList<SlurmAccountingRecord>> EndedJobsAsync(string prefix)
     {
         var since = TimeProvider.System.GetLocalNow().DateTime.AddDays(-1);
         await using var local = new LocalTransport();
         var result = await local.ExecuteAsync(SlurmCommands.Accounting(since: since), null, TimeSpan.FromSeconds(30), CancellationToken.None);
         var parsed = SlurmParsers.ParseAccounting(result.ExitCode, result.StandardOutput, result.StandardError);
         parsed.Succeeded.Should().BeTrue($"sacct -c should answer: {parsed.Failure?.Message}");
-        return parsed.Value!.Where(r => r.JobName.StartsWith(Prefix, StringComparison.Ordinal)).ToList();
+        return parsed.Value!.Where(r => r.JobName.StartsWith(prefix, StringComparison.Ordinal)).ToList();
     }
 
     /// <summary>Tiny tasks: task i reads i from n.txt and writes i² to out.txt.</summary>

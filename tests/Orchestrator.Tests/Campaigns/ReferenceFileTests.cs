@@ -1,5 +1,6 @@
 using ActiveLearning.Drivers.Cp2k;
 using ActiveLearning.Drivers.QuantumEspresso;
+using ActiveLearning.Drivers.Vasp;
 using ActiveLearning.Orchestrator.Campaigns;
 using ActiveLearning.TestSupport;
 
@@ -128,5 +129,67 @@ public sealed class ReferenceFileTests
         File.WriteAllText(folder.File("c.yaml"), "kind: local\ncores: 0\n");
         var read = () => CampaignParser.ParseCluster(folder.File("c.yaml"));
         read.Should().Throw<CampaignException>().Which.Errors.Should().ContainSingle().Which.Message.Should().StartWith("cluster.cores: 0 is out of range");
+    }
+
+    [Fact]
+    public void A_VASP_file_gives_settings_with_the_POTCAR_directory_resolved_and_vasp_std_as_the_default_command()
+    {
+        using var folder = new TempDirectory();
+        Directory.CreateDirectory(folder.File("potpaw_PBE"));
+
+        var reference = Read(folder, """
+            kind: vasp
+            potcar_dir: potpaw_PBE
+            potcars: { Fe: Fe_pv }
+            encut: 520
+            kspacing: 0.25
+            ismear: -1
+            sigma: 0.1
+            ediff: 1e-7
+            nelm: 60
+            algo: Fast
+            prec: Normal
+            amix: 0.2
+            spin_polarized: true
+            magmom: 3
+            ranks: 1
+            """);
+
+        var code = reference.Should().BeOfType<CodeReference>().Subject;
+        code.Code.Should().Be("vasp");
+        var vasp = code.Vasp!;
+        vasp.PotcarDirectory.Should().Be(folder.File("potpaw_PBE"));
+        vasp.Potcars.Should().Equal(new Dictionary<string, string> { ["Fe"] = "Fe_pv" });
+        (vasp.Encut, vasp.KPointSpacing, vasp.KPoints).Should().Be((520.0, (double?)0.25, (KPointGrid?)null));
+        (vasp.Ismear, vasp.Sigma, vasp.Ediff, vasp.Nelm).Should().Be((-1, 0.1, 1e-7, 60));
+        (vasp.Algo, vasp.Prec, vasp.Amix, vasp.SpinPolarized, vasp.InitialMagneticMoment).Should().Be(("Fast", "Normal", (double?)0.2, true, 3.0));
+        code.Profile!.Executable.Should().Be("vasp_std");
+        code.QuantumEspresso.Should().BeNull();
+        code.Cp2k.Should().BeNull();
+
+        var defaults = Read(folder, "kind: vasp\npotcar_dir: potpaw_PBE\nencut: 400\nkpoints: [3, 3, 3]\n").Should().BeOfType<CodeReference>().Subject;
+        defaults.Vasp.Should().BeEquivalentTo(new VaspSettings { PotcarDirectory = folder.File("potpaw_PBE"), Encut = 400, KPoints = new KPointGrid(3, 3, 3) });
+        defaults.Profile.Should().BeNull("the labeller supplies vasp_std when the file says nothing about running");
+    }
+
+    [Fact]
+    public void VASP_mistakes_are_reported_with_line_and_column()
+    {
+        using var folder = new TempDirectory();
+        Directory.CreateDirectory(folder.File("pot"));
+        var path = folder.File("ref.yaml");
+
+        Errors(folder, "kind: vasp\npotcar_dir: pot\nkspacing: 0.3\n").Should().Equal($"{path}:1:1: reference: missing required key 'encut'; expected encut: …");
+        Errors(folder, "kind: vasp\npotcar_dir: nowhere\nencut: 400\nkspacing: 0.3\n").Should().ContainSingle()
+            .Which.Should().StartWith($"{path}:2:13: reference.potcar_dir: no such directory {folder.File("nowhere")}");
+        Errors(folder, "kind: vasp\npotcar_dir: pot\nencut: 400\n").Should().ContainSingle().Which.Should().Contain("reference: no k-points");
+        Errors(folder, "kind: vasp\npotcar_dir: pot\nencut: 400\nkspacing: 0.3\nalgo: Slow\n").Should().ContainSingle()
+            .Which.Should().StartWith($"{path}:5:7: reference.algo: 'Slow' is not a known choice");
+        Errors(folder, "kind: vasp\npotcar_dir: pot\nencut: 400\nkspacing: 0.3\nismear: 3\n").Should().ContainSingle()
+            .Which.Should().StartWith($"{path}:5:9: reference.ismear: 3 is out of range");
+        Errors(folder, "kind: vasp\npotcar_dir: pot\nencut: 400\nkspacing: 0.3\nmagmom: 2\n").Should().Equal(
+            $"{path}:5:1: reference: 'magmom' applies to spin-polarised runs only; expected spin_polarized: true with it");
+        Errors(folder, "kind: vasp\npotcar_dir: pot\nencut: 400\nkspacing: 0.3\necutwfc: 30\n").Should().ContainSingle()
+            .Which.Should().StartWith($"{path}:5:1: reference: 'ecutwfc' does not apply with kind vasp");
     }
 }
