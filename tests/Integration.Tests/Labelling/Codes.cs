@@ -1,4 +1,6 @@
 using ActiveLearning.Atomistics;
+using ActiveLearning.Drivers.Cp2k;
+using ActiveLearning.Drivers.QuantumEspresso;
 using ActiveLearning.Schedulers.Local;
 
 namespace ActiveLearning.Integration.Tests.Labelling;
@@ -7,6 +9,29 @@ namespace ActiveLearning.Integration.Tests.Labelling;
 internal static class Codes
 {
     public const string PseudoDirectory = "/usr/share/espresso/pseudo";
+
+    /// <summary>
+    /// PBE pw.x settings with low cutoffs (16/64 Ry) and a coarse k-grid (0.8 Å⁻¹): about a second per Si2 or Si8 run, and
+    /// tight SCF convergence so that two runs of the same input agree to far below 1e-8.
+    /// </summary>
+    public static readonly QuantumEspressoSettings PwSettings = new()
+    {
+        Pseudopotentials = new Dictionary<string, string> { ["Si"] = "Si.pbe-rrkj.UPF" },
+        PseudoDirectory = PseudoDirectory,
+        EcutWfc = 16,
+        EcutRho = 64,
+        Smearing = "mv",
+        Degauss = 0.02,
+        ConvThr = 1e-10,
+        KPointSpacing = 0.8,
+    };
+
+    /// <summary>CP2K settings for <paramref name="method"/> as the captured Si8 runs used them (GFN1-xTB with k-spacing 0.6 Å⁻¹).</summary>
+    public static Cp2kSettings Cp2kSettingsFor(Cp2kMethod method) => method switch
+    {
+        Cp2kMethod.Gfn1Xtb => new Cp2kSettings { Method = method, KPointSpacing = 0.6 },
+        _ => new Cp2kSettings { Method = method },
+    };
 
     /// <summary>Fails with what to install when <paramref name="program"/> is not on PATH: the tests never skip a code.</summary>
     public static void Require(string program, string package)

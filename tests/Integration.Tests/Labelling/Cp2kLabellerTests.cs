@@ -22,8 +22,8 @@ public sealed class Cp2kLabellerTests
         Codes.Require("cp2k", "cp2k");
         using var directory = new TempDirectory();
         using var scheduler = Codes.Scheduler(directory.Path);
-        var dftb = CodeLabellers.Cp2k(new Cp2kSettings { Method = Cp2kMethod.DftbNonScc }, null, scheduler);
-        var xtb = CodeLabellers.Cp2k(new Cp2kSettings { Method = Cp2kMethod.Gfn1Xtb, KPointSpacing = 0.6 }, null, scheduler);
+        var dftb = CodeLabellers.Cp2k(Codes.Cp2kSettingsFor(Cp2kMethod.DftbNonScc), null, scheduler);
+        var xtb = CodeLabellers.Cp2k(Codes.Cp2kSettingsFor(Cp2kMethod.Gfn1Xtb), null, scheduler);
         dftb.SettingsHash.Should().NotBe(xtb.SettingsHash);
 
         var fromDftb = (await Codes.LabelAllAsync(dftb, [Codes.Si8Rattled()])).Single();
@@ -45,7 +45,7 @@ public sealed class Cp2kLabellerTests
         Codes.Require("cp2k", "cp2k");
         using var directory = new TempDirectory();
         using var scheduler = Codes.Scheduler(directory.Path);
-        var labeller = CodeLabellers.Cp2k(new Cp2kSettings { Method = Cp2kMethod.Gfn1Xtb, KPointSpacing = 0.6, MaxScf = 2 }, null, scheduler);
+        var labeller = CodeLabellers.Cp2k(Codes.Cp2kSettingsFor(Cp2kMethod.Gfn1Xtb) with { MaxScf = 2 }, null, scheduler);
 
         var outcome = (await Codes.LabelAllAsync(labeller, [Codes.Si8Rattled()])).Single();
 

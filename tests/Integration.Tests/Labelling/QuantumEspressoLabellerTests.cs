@@ -13,17 +13,7 @@ namespace ActiveLearning.Integration.Tests.Labelling;
 /// </summary>
 public sealed class QuantumEspressoLabellerTests
 {
-    private static readonly QuantumEspressoSettings Settings = new()
-    {
-        Pseudopotentials = new Dictionary<string, string> { ["Si"] = "Si.pbe-rrkj.UPF" },
-        PseudoDirectory = Codes.PseudoDirectory,
-        EcutWfc = 16,
-        EcutRho = 64,
-        Smearing = "mv",
-        Degauss = 0.02,
-        ConvThr = 1e-10,
-        KPointSpacing = 0.8,
-    };
+    private static readonly QuantumEspressoSettings Settings = Codes.PwSettings;
 
     /// <summary>
     /// ASE 3.22's espresso reader converts with CODATA 2006 Ry and bohr, we with CODATA 2018; ASE's numbers are brought to

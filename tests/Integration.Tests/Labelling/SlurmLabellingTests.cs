@@ -3,6 +3,7 @@ using ActiveLearning.Drivers.Cp2k;
 using ActiveLearning.Drivers.Labelling;
 using ActiveLearning.Drivers.QuantumEspresso;
 using ActiveLearning.Integration.Tests.Schedulers;
+using ActiveLearning.Schedulers.Jobs;
 using ActiveLearning.Schedulers.Slurm;
 using ActiveLearning.TestSupport;
 
@@ -17,17 +18,7 @@ public sealed class SlurmLabellingTests
 {
     private const double SameRun = 1e-8;
 
-    private static readonly QuantumEspressoSettings Settings = new()
-    {
-        Pseudopotentials = new Dictionary<string, string> { ["Si"] = "Si.pbe-rrkj.UPF" },
-        PseudoDirectory = Codes.PseudoDirectory,
-        EcutWfc = 16,
-        EcutRho = 64,
-        Smearing = "mv",
-        Degauss = 0.02,
-        ConvThr = 1e-10,
-        KPointSpacing = 0.8,
-    };
+    private static readonly QuantumEspressoSettings Settings = Codes.PwSettings;
 
     [Fact]
     public async Task Pw_x_over_ssh_to_SLURM_gives_the_local_labels_and_a_non_converged_run_is_corrected_in_a_second_job()
@@ -70,25 +61,59 @@ public sealed class SlurmLabellingTests
     }
 
     [Fact]
-    public async Task Cp2k_DFTB_Si8_over_ssh_to_SLURM_gives_the_local_labels()
+    public async Task Pw_x_Si8_over_ssh_to_SLURM_gives_the_local_labels()
+    {
+        Codes.Require("pw.x", "quantum-espresso");
+
+        var remote = await InOneSlurmJobSameAsLocallyAsync(
+            scheduler => CodeLabellers.QuantumEspresso(Settings, null, scheduler), Codes.Si8Rattled(), "pw.x Si8");
+
+        remote.Provenance.Version.Should().StartWith("6.7");
+        remote.Labels!.Forces!.Max(f => f.Length).Should().BeGreaterThan(0.05, "the rattled atoms feel real forces");
+    }
+
+    [Theory]
+    [InlineData(Cp2kMethod.DftbNonScc)]
+    [InlineData(Cp2kMethod.Gfn1Xtb)]
+    public async Task Cp2k_Si8_over_ssh_to_SLURM_gives_the_local_labels(Cp2kMethod method)
     {
         Codes.Require("cp2k", "cp2k");
+        var settings = Codes.Cp2kSettingsFor(method);
+
+        var remote = await InOneSlurmJobSameAsLocallyAsync(
+            scheduler => CodeLabellers.Cp2k(settings, null, scheduler), Codes.Si8Rattled(), $"cp2k {method} Si8");
+
+        remote.Provenance.Version.Should().Be("2023.1");
+    }
+
+    /// <summary>
+    /// Labels <paramref name="structure"/> through SLURM over ssh and through the local scheduler with the labeller
+    /// <paramref name="labeller"/> makes for each; checks that both agree to <see cref="SameRun"/> with stress, that the
+    /// remote run took one attempt, and that its provenance names the one completed job SLURM recorded for this test.
+    /// </summary>
+    private static async Task<LabelOutcome> InOneSlurmJobSameAsLocallyAsync(Func<IJobScheduler, ILabeller> labeller, Structure structure, string what)
+    {
         await using var cluster = new SlurmTestCluster();
         await using var scheduler = new SlurmJobScheduler(cluster.Ssh(), cluster.Options(tasksPerJob: 1));
         using var local = new TempDirectory();
         using var localScheduler = Codes.Scheduler(local.Path);
-        var settings = new Cp2kSettings { Method = Cp2kMethod.DftbNonScc };
-        Structure[] structures = [Codes.Si8Rattled()];
+        var remoteLabeller = labeller(scheduler);
+        var localLabeller = labeller(localScheduler);
 
-        var remote = (await Codes.LabelAllAsync(CodeLabellers.Cp2k(settings, null, scheduler), structures)).Single();
-        var expected = (await Codes.LabelAllAsync(CodeLabellers.Cp2k(settings, null, localScheduler), structures)).Single();
+        var remote = (await Codes.LabelAllAsync(remoteLabeller, [structure])).Single();
+        var expected = (await Codes.LabelAllAsync(localLabeller, [structure])).Single();
 
         remote.Succeeded.Should().BeTrue(remote.FailureReason);
-        StructureAssert.Labels(expected.Labels, remote.Labels, SameRun, "cp2k DFTB Si8 through SLURM");
+        expected.Succeeded.Should().BeTrue(expected.FailureReason);
+        StructureAssert.Labels(expected.Labels, remote.Labels, SameRun, what + " through SLURM");
         remote.Labels!.Stress.Should().NotBeNull();
-        remote.Provenance.Version.Should().Be("2023.1");
+        remote.Provenance.Attempts.Should().Be(1);
+        remote.Provenance.SettingsHash.Should().Be(localLabeller.SettingsHash);
+        remote.Provenance.Version.Should().Be(expected.Provenance.Version);
+        remote.Provenance.WorkDirectory.Should().StartWith(cluster.Local.File("outputs"));
         var job = (await cluster.EndedJobsAsync()).Should().ContainSingle().Subject;
-        remote.Provenance.JobId.Should().Be(job.JobId);
+        remote.Provenance.JobId.Should().Be(job.JobId).And.MatchRegex("^[0-9]+$");
         job.State.Should().Be(SlurmJobState.Completed);
+        return remote;
     }
 }
