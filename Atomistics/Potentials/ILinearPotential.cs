@@ -28,10 +28,14 @@ public interface ILinearPotential : IPotential
 
 /// <summary>
 /// The rows of a linear potential for one structure: each row is the derivative of one predicted quantity with respect to
-/// the m parameters (row-major, m values per row). Reused between calls to avoid allocation.
+/// the m parameters (row-major, m values per row). Reused between calls to avoid allocation: it also keeps the
+/// potential's neighbour list and work arrays, so repeated calls for structures of the same size allocate nothing.
 /// </summary>
+/// <remarks>Not thread-safe: use one instance per thread.</remarks>
 public sealed class LinearRows
 {
+    private double[] work = [];
+
     /// <summary>Number of parameters m (values per row).</summary>
     public int ParameterCount { get; private set; }
 
@@ -74,6 +78,25 @@ public sealed class LinearRows
         AtomEnergies = Sized(AtomEnergies, atoms * parameters);
         Forces = withForces ? Sized(Forces, 3 * atoms * parameters) : Forces;
         Virial = withForces ? Sized(Virial, 6 * parameters) : Virial;
+    }
+
+    /// <summary>The neighbour list of the previous call, rebuilt in place by the next one.</summary>
+    internal Neighbours.NeighbourList? Neighbours { get; set; }
+
+    /// <summary>The species types of the previous call's atoms, refilled by the next one.</summary>
+    internal int[]? Types { get; set; }
+
+    /// <summary>A zeroed work array of at least <paramref name="length"/> values, grown only when too small.</summary>
+    internal Span<double> Work(int length)
+    {
+        if (work.Length < length)
+        {
+            work = new double[length];
+        }
+
+        var span = work.AsSpan(0, length);
+        span.Clear();
+        return span;
     }
 
     private static double[] Sized(double[] array, int length)

@@ -54,11 +54,24 @@ public abstract class NeighbourPotential : IPotential
     /// go through an <see cref="Evaluation"/> (e.g. <see cref="ILinearPotential.ComputeRows"/>).
     /// </summary>
     /// <exception cref="PotentialException">As <see cref="Compute"/>.</exception>
-    protected NeighbourList CheckedNeighbours(Structure structure)
+    protected NeighbourList CheckedNeighbours(Structure structure) => CheckedNeighbours(structure, null);
+
+    /// <summary>As <see cref="CheckedNeighbours(Structure)"/>, rebuilding <paramref name="reuse"/> in place when it has this potential's cutoff.</summary>
+    private protected NeighbourList CheckedNeighbours(Structure structure, NeighbourList? reuse)
     {
         ArgumentNullException.ThrowIfNull(structure);
         PotentialGuards.CheckStructure(structure, Name, SpeciesIndex);
-        var neighbours = NeighbourList.Build(structure, Cutoff);
+        NeighbourList neighbours;
+        if (reuse is not null && reuse.Cutoff == Cutoff)
+        {
+            reuse.Rebuild(structure);
+            neighbours = reuse;
+        }
+        else
+        {
+            neighbours = NeighbourList.Build(structure, Cutoff);
+        }
+
         PotentialGuards.CheckSeparations(neighbours);
         return neighbours;
     }

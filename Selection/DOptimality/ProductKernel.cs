@@ -76,7 +76,8 @@ internal sealed class ProductKernel
     {
         Span<double> tile = stackalloc double[TileRows * panelWidth];
         Span<double> rowMax = stackalloc double[TileRows];
-        var padded = new double[columns * TileRows];
+        // Only a ragged last tile needs the padded copy; grading a frame whose rows fill whole tiles allocates nothing.
+        double[]? padded = null;
         ref var panelBase = ref MemoryMarshal.GetArrayDataReference(packed);
         for (var row = first; row < end; row += TileRows)
         {
@@ -88,6 +89,7 @@ internal sealed class ProductKernel
             }
             else
             {
+                padded ??= new double[columns * TileRows];
                 Array.Clear(padded);
                 x.AsSpan(row * columns, rows * columns).CopyTo(padded);
                 block = ref MemoryMarshal.GetArrayDataReference(padded);

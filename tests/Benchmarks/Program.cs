@@ -8,6 +8,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["mtp-md-512"] = MtpMdSpeed.RunAsync,
     ["maxvol-92"] = MaxVolVersusNumpy.RunAsync,
     ["store-100k"] = StoreScale.RunAsync,
+    ["data-efficiency"] = DataEfficiency.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -281,21 +281,28 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
     {
         ArgumentNullException.ThrowIfNull(structure);
         ArgumentNullException.ThrowIfNull(rows);
-        var neighbours = CheckedNeighbours(structure);
-        var types = SpeciesIndex.Map(structure.AtomicNumbers);
+        var neighbours = CheckedNeighbours(structure, rows.Neighbours);
+        rows.Neighbours = neighbours;
+        var types = SpeciesIndex.Map(structure.AtomicNumbers, rows.Types);
+        rows.Types = types;
         var atoms = structure.Count;
         var m = ParameterCount;
         rows.Reset(atoms, m, withForces);
 
+        // All work arrays are slices of one buffer kept in the rows, so repeated calls (grading MD frames) do not allocate.
         var capacity = MaxNeighbours(neighbours);
-        var moments = new double[momentCount];
-        var radial = new double[capacity * functionCount];
-        var radialSlope = new double[capacity * functionCount];
-        var powers = new double[3 * capacity * powerStride];
-        var chebyshev = new double[2 * basisSize];
-        var monomials = new double[monomialX.Length];
+        var radialLength = capacity * functionCount;
+        var powersLength = 3 * capacity * powerStride;
         // Jacobian of every moment with respect to the 3·(neighbour count) components of the neighbour vectors.
-        var jacobian = withForces ? new double[momentCount * 3 * capacity] : [];
+        var jacobianLength = withForces ? momentCount * 3 * capacity : 0;
+        var work = rows.Work(momentCount + (2 * radialLength) + powersLength + (2 * basisSize) + monomialX.Length + jacobianLength);
+        var moments = work[..momentCount];
+        var radial = work.Slice(momentCount, radialLength);
+        var radialSlope = work.Slice(momentCount + radialLength, radialLength);
+        var powers = work.Slice(momentCount + (2 * radialLength), powersLength);
+        var chebyshev = work.Slice(momentCount + (2 * radialLength) + powersLength, 2 * basisSize);
+        var monomials = work.Slice(momentCount + (2 * radialLength) + powersLength + (2 * basisSize), monomialX.Length);
+        var jacobian = work.Slice(work.Length - jacobianLength, jacobianLength);
         var offsets = neighbours.Offsets;
         var indices = neighbours.Neighbours;
         var vectors = neighbours.Vectors;
@@ -558,10 +565,10 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
         ReadOnlySpan<double> radial,
         ReadOnlySpan<double> radialSlope,
         ReadOnlySpan<double> powers,
-        double[] jacobian,
+        Span<double> jacobian,
         int width)
     {
-        Array.Clear(jacobian, 0, momentCount * width);
+        jacobian[..(momentCount * width)].Clear();
         for (var q = 0; q < count; q++)
         {
             var r = distances[q];
@@ -592,9 +599,9 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
 
         for (var t = 0; t < timesTarget.Length; t++)
         {
-            var target = jacobian.AsSpan(timesTarget[t] * width, width);
-            var first = jacobian.AsSpan(timesFirst[t] * width, width);
-            var second = jacobian.AsSpan(timesSecond[t] * width, width);
+            var target = jacobian.Slice(timesTarget[t] * width, width);
+            var first = jacobian.Slice(timesFirst[t] * width, width);
+            var second = jacobian.Slice(timesSecond[t] * width, width);
             var firstWeight = timesMultiplicity[t] * moments[timesSecond[t]];
             var secondWeight = timesMultiplicity[t] * moments[timesFirst[t]];
             for (var column = 0; column < width; column++)
