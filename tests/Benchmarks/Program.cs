@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["maxvol-92"] = MaxVolVersusNumpy.RunAsync,
     ["store-100k"] = StoreScale.RunAsync,
     ["data-efficiency"] = DataEfficiency.RunAsync,
+    ["si-embedded"] = SiEmbeddedAcceptance.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
