@@ -49,7 +49,9 @@ public static class FitActivity
         {
             var candidate = guard.Validation.Evaluate(fitted, options.Threads, cancellationToken).Overall;
             var previous = guard.Previous is null ? null : guard.Validation.Evaluate(guard.Previous.Potential, options.Threads, cancellationToken).Overall;
-            decision = FitGuard.Decide(previous, candidate, guard.Options);
+            decision = guard.ForcesOnly && previous is not null
+                ? FitGuard.Decide(previous with { EnergyRmseMeVPerAtom = null }, candidate with { EnergyRmseMeVPerAtom = null }, guard.Options)
+                : FitGuard.Decide(previous, candidate, guard.Options);
             metrics["Validation"] = JsonSerializer.SerializeToNode(decision.KeepNew ? candidate : previous);
             metrics["Guard"] = decision.Message;
         }
@@ -98,4 +100,8 @@ public sealed record PreviousModel(MomentTensorPotential Potential, string FullP
 /// <param name="Validation">The fixed validation set (never trained on).</param>
 /// <param name="Previous">The model in use before this fit; null for the first fit, which is always kept.</param>
 /// <param name="Options">Tolerances; null for <see cref="FitGuardOptions"/>' defaults (10% + floors).</param>
-public sealed record FitGuardSettings(ValidationSet Validation, PreviousModel? Previous, FitGuardOptions? Options = null);
+/// <param name="ForcesOnly">
+/// Judge by the force RMSE alone; default false (energies and forces). Use it when the validation set holds a few
+/// high-energy structures (random cells) whose per-atom energies swing with every refit although the forces improve.
+/// </param>
+public sealed record FitGuardSettings(ValidationSet Validation, PreviousModel? Previous, FitGuardOptions? Options = null, bool ForcesOnly = false);

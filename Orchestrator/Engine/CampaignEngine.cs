@@ -279,8 +279,10 @@ public sealed class CampaignEngine
                 break;
             case FitStep:
                 var validation = Validation();
+                // The validation set is a slice of the initial structures, random cells included, whose energies per atom
+                // swing with every refit while the forces improve: the guard judges by forces, which MD depends on.
                 var guard = validation is null || iteration == 0 ? null : new FitGuardSettings(validation, CurrentModel() is { } current
-                    ? new PreviousModel(current.Potential, current.FullPath) : null);
+                    ? new PreviousModel(current.Potential, current.FullPath) : null, ForcesOnly: true);
                 FitActivity.Run(context, InitialModel(), FitOptions(), cancellationToken, ValidationHashes(), guard);
                 break;
             case ExploreStep explore:

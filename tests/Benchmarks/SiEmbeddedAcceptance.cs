@@ -28,7 +28,9 @@ internal static partial class SiEmbeddedAcceptance
         if (args.Length > 0 && Directory.Exists(args[0]))
         {
             // A finished work directory: check it without running the campaign again.
-            var existing = await CheckAsync(args[0], survivalRuns: 10, survivalSteps: 10_000, CancellationToken.None);
+            var runs = args.Length > 1 ? int.Parse(args[1], Inv) : 10;
+            var steps = args.Length > 2 ? int.Parse(args[2], Inv) : 10_000;
+            var existing = await CheckAsync(args[0], runs, steps, CancellationToken.None);
             Console.WriteLine(existing.Describe());
             return existing.Passed(0.15, 10.0, 1.0) ? 0 : 1;
         }
@@ -114,6 +116,6 @@ internal sealed record AcceptanceResult(string ModelPath, int TrainingStructures
         ForceRmse <= forceTarget && EnergyRmseMeV <= energyTargetMeV && Survival.Rate >= survivalTarget;
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"final model {ModelPath} ({TrainingStructures} training structures): held-out force RMSE {ForceRmse:F4} eV/Å (target ≤ 0.15), energy RMSE {EnergyRmseMeV:F2} meV/atom (target ≤ 10); survival {Survival.Survived}/{Survival.Runs.Count} at 1500 K")
+        $"final model {ModelPath} ({TrainingStructures} training structures): held-out force RMSE {ForceRmse:F4} eV/Å (target ≤ 0.15), energy RMSE {EnergyRmseMeV:F2} meV/atom (target ≤ 10); survival {Survival.Survived}/{Survival.Runs.Count} runs of {Survival.Runs.Select(r => r.StepsDone).DefaultIfEmpty().Max()} fs at 1500 K")
         + string.Concat(Survival.Runs.Where(r => r.StopReason != WalkerStopReason.Completed).Select(r => "\n  " + r.Message));
 }
