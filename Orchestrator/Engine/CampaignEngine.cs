@@ -64,9 +64,6 @@ public sealed class CampaignEngine
         {
             switch (step)
             {
-                case ExploreStep or SelectStep or ValidateStep when campaign.Initial.Contains(step):
-                    problems.Add($"{At(step)}: the {step.Keyword} step needs a model and runs only in loop.steps, not in initial");
-                    break;
                 case ExploreStep { Ensemble: not ("nvt" or "nve" or "npt") } explore:
                     problems.Add($"{At(step)}: ensemble {explore.Ensemble} is not one of nvt, nve, npt");
                     break;
@@ -74,6 +71,11 @@ public sealed class CampaignEngine
                     problems.Add($"{At(step)}: {why}");
                     break;
             }
+        }
+
+        foreach (var step in campaign.Initial.Where(s => s is ExploreStep or SelectStep or ValidateStep))
+        {
+            problems.Add($"{At(step)}: the {step.Keyword} step needs a model and runs only in loop.steps, not in initial");
         }
 
         if (campaign.Reference is not PotentialReference)

@@ -147,6 +147,20 @@ public sealed class CampaignCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_force_rmse_target_stops_the_loop_after_the_first_validation_that_meets_it()
+    {
+        var file = SmallCampaign.Write(folder.Path, iterations: 3, explore: true, extra: "  stop_when: { force_rmse: 10.0 }");
+
+        var run = await AlRunner.Run("run", file);
+
+        run.ExitCode.Should().Be(0, run.StandardError);
+        run.StandardOutput.Should().MatchRegex(@"Campaign small finished: force_rmse: validation force RMSE \d+\.\d{4} eV/Å is within the target 10\.0000 eV/Å");
+        var status = await AlRunner.Run("status", SmallCampaign.Workdir(folder.Path));
+        status.StandardOutput.Should().Contain("iteration 1");
+        Directory.Exists(Path.Combine(SmallCampaign.Workdir(folder.Path), "iterations", "002")).Should().BeFalse("the loop stopped after iteration 1");
+    }
+
+    [Fact]
     public async Task Quiet_iterations_stop_the_loop_when_iterations_add_only_duplicates()
     {
         SmallCampaign.Write(folder.Path);
