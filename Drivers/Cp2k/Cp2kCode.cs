@@ -80,17 +80,7 @@ public sealed class Cp2kCode : ICodeTemplate<Cp2kSettings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(structures);
-        var problems = new List<string>();
-        foreach (var structure in structures)
-        {
-            foreach (var problem in settings.FindProblems(structure))
-            {
-                if (!problems.Contains(problem))
-                {
-                    problems.Add(problem);
-                }
-            }
-        }
+        var problems = StructureProblems.Distinct(structures, settings.FindProblems);
 
         if (filesAreLocal && settings.Method == Cp2kMethod.DftbNonScc)
         {

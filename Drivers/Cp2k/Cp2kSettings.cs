@@ -170,11 +170,7 @@ public sealed record Cp2kSettings
     }
 
     /// <summary>The k-point grid for a structure: the explicit one, the one from the spacing, or <see langword="null"/> for Γ only.</summary>
-    public KPointGrid? GridFor(Structure structure)
-    {
-        ArgumentNullException.ThrowIfNull(structure);
-        return KPoints ?? (KPointSpacing is { } spacing ? KPointGrid.FromSpacing(structure.Cell, structure.Pbc, spacing) : null);
-    }
+    public KPointGrid? GridFor(Structure structure) => KPointGrid.ExplicitOrFromSpacing(KPoints, KPointSpacing, structure);
 
     private static void AddOnce(List<string> problems, string? problem)
     {

@@ -38,6 +38,15 @@ public readonly record struct KPointGrid(int N1, int N2, int N3, bool Shifted = 
 
         return new KPointGrid(n[0], n[1], n[2]);
     }
+
+    /// <summary>The grid settings ask for on a structure: <paramref name="explicitGrid"/> when set, else the grid for
+    /// <paramref name="spacing"/> (1/Å, 2π included; see <see cref="FromSpacing"/>), else <see langword="null"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The spacing is used and is not a positive finite number.</exception>
+    public static KPointGrid? ExplicitOrFromSpacing(KPointGrid? explicitGrid, double? spacing, Structure structure)
+    {
+        ArgumentNullException.ThrowIfNull(structure);
+        return explicitGrid ?? (spacing is { } value ? FromSpacing(structure.Cell, structure.Pbc, value) : null);
+    }
 }
 
 /// <summary>
@@ -212,16 +221,7 @@ public sealed record QuantumEspressoSettings
 
     /// <summary>The k-point grid for a structure: the explicit one, or the one from the spacing.</summary>
     /// <exception cref="InvalidOperationException">Neither is set.</exception>
-    public KPointGrid GridFor(Structure structure)
-    {
-        ArgumentNullException.ThrowIfNull(structure);
-        if (KPoints is { } grid)
-        {
-            return grid;
-        }
-
-        return KPointSpacing is { } spacing
-            ? KPointGrid.FromSpacing(structure.Cell, structure.Pbc, spacing)
-            : throw new InvalidOperationException("Neither a k-point spacing nor a k-point grid is set.");
-    }
+    public KPointGrid GridFor(Structure structure) =>
+        KPointGrid.ExplicitOrFromSpacing(KPoints, KPointSpacing, structure)
+        ?? throw new InvalidOperationException("Neither a k-point spacing nor a k-point grid is set.");
 }

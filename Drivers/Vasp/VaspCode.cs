@@ -60,23 +60,8 @@ public sealed class VaspCode : ICodeTemplate<VaspSettings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(structures);
-        var problems = new List<string>();
-        var symbols = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var structure in structures)
-        {
-            foreach (var problem in settings.FindProblems(structure))
-            {
-                if (!problems.Contains(problem))
-                {
-                    problems.Add(problem);
-                }
-            }
-
-            foreach (var z in structure.AtomicNumbers)
-            {
-                symbols.Add(Elements.Symbol(z));
-            }
-        }
+        var problems = StructureProblems.Distinct(structures, settings.FindProblems);
+        var symbols = StructureProblems.Symbols(structures);
 
         if (!string.IsNullOrWhiteSpace(settings.PotcarDirectory))
         {

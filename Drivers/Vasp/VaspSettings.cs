@@ -136,16 +136,7 @@ public sealed record VaspSettings
 
     /// <summary>The k-point grid for a structure: the explicit one, or the one from the spacing.</summary>
     /// <exception cref="InvalidOperationException">Neither is set.</exception>
-    public KPointGrid GridFor(Structure structure)
-    {
-        ArgumentNullException.ThrowIfNull(structure);
-        if (KPoints is { } grid)
-        {
-            return grid;
-        }
-
-        return KPointSpacing is { } spacing
-            ? KPointGrid.FromSpacing(structure.Cell, structure.Pbc, spacing)
-            : throw new InvalidOperationException("Neither a k-point spacing nor a k-point grid is set.");
-    }
+    public KPointGrid GridFor(Structure structure) =>
+        KPointGrid.ExplicitOrFromSpacing(KPoints, KPointSpacing, structure)
+        ?? throw new InvalidOperationException("Neither a k-point spacing nor a k-point grid is set.");
 }
