@@ -1,6 +1,7 @@
 using ActiveLearning.Atomistics;
 using ActiveLearning.Drivers.Cp2k;
 using ActiveLearning.Drivers.QuantumEspresso;
+using ActiveLearning.TestSupport;
 
 namespace ActiveLearning.Drivers.Tests.Cp2k;
 
@@ -25,23 +26,23 @@ internal static class Cp2kCases
     public static (Structure Structure, Cp2kSettings Settings) Get(string name) => name switch
     {
         // The 8-atom cubic cell with hand-made displacements at Γ.
-        "si8-dftb" => (Si8Rattled(1.0), Dftb),
+        "si8-dftb" => (SiliconCells.Si8Rattled(1.0), Dftb),
 
         // The same scaled by ±0.5 %: the energy difference is a finite-difference check of the analytical stress and its sign.
-        "si8-dftb-compressed" => (Si8Rattled(0.995), Dftb),
-        "si8-dftb-expanded" => (Si8Rattled(1.005), Dftb),
+        "si8-dftb-compressed" => (SiliconCells.Si8Rattled(0.995), Dftb),
+        "si8-dftb-expanded" => (SiliconCells.Si8Rattled(1.005), Dftb),
 
         // A sheared triclinic cell with displaced atoms and an explicit 2x2x1 grid: off-diagonal stress, k-points with DFTB.
         "si8-dftb-triclinic" => (Si8Triclinic(), Dftb with { KPoints = new KPointGrid(2, 2, 1) }),
 
         // GFN1-xTB with Ewald; spacing 0.6/Å on a 5.43 Å cube → 2x2x2.
-        "si8-xtb" => (Si8Rattled(1.0), Xtb),
+        "si8-xtb" => (SiliconCells.Si8Rattled(1.0), Xtb),
 
         // GFN1-xTB stopped after one SCF iteration.
-        "si8-xtb-not-converged" => (Si8Rattled(1.0), Xtb with { MaxScf = 1 }),
+        "si8-xtb-not-converged" => (SiliconCells.Si8Rattled(1.0), Xtb with { MaxScf = 1 }),
 
         // PBE GPW with MOLOPT basis and GTH pseudopotential, Γ only and a low cutoff to keep it cheap.
-        "si8-gpw" => (Si8Rattled(1.0), new Cp2kSettings
+        "si8-gpw" => (SiliconCells.Si8Rattled(1.0), new Cp2kSettings
         {
             Method = Cp2kMethod.DftGpw,
             BasisSets = new Dictionary<string, string> { ["Si"] = "DZVP-MOLOPT-SR-GTH" },
@@ -51,33 +52,9 @@ internal static class Cp2kCases
         }),
 
         // DFTB pointed at a directory that does not exist: CP2K aborts.
-        "crash-missing-dftb-parameters" => (Si8Rattled(1.0), Dftb with { DftbParameterDirectory = "/nonexistent/dftb" }),
+        "crash-missing-dftb-parameters" => (SiliconCells.Si8Rattled(1.0), Dftb with { DftbParameterDirectory = "/nonexistent/dftb" }),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such captured case."),
     };
-
-    private static readonly Vec3[] Fractional =
-    [
-        new(0, 0, 0), new(0, 0.5, 0.5), new(0.5, 0, 0.5), new(0.5, 0.5, 0),
-        new(0.25, 0.25, 0.25), new(0.25, 0.75, 0.75), new(0.75, 0.25, 0.75), new(0.75, 0.75, 0.25),
-    ];
-
-    private static readonly Vec3[] Displacements =
-    [
-        new(0.04, -0.03, 0.02), new(-0.05, 0.01, 0.03), new(0.02, 0.06, -0.04), new(-0.01, -0.02, 0.05),
-        new(0.03, 0.02, -0.06), new(-0.04, 0.05, 0.01), new(0.06, -0.01, -0.02), new(-0.02, -0.04, 0.03),
-    ];
-
-    private static Structure Si8Rattled(double scale)
-    {
-        const double a = 5.43;
-        var positions = new Vec3[8];
-        for (var i = 0; i < 8; i++)
-        {
-            positions[i] = scale * ((a * Fractional[i]) + Displacements[i]);
-        }
-
-        return Si([new Vec3(scale * a, 0, 0), new Vec3(0, scale * a, 0), new Vec3(0, 0, scale * a)], positions);
-    }
 
     private static Structure Si8Triclinic()
     {
@@ -85,17 +62,10 @@ internal static class Cp2kCases
         var positions = new Vec3[8];
         for (var i = 0; i < 8; i++)
         {
-            var f = Fractional[i];
-            positions[i] = (f.X * cell[0]) + (f.Y * cell[1]) + (f.Z * cell[2]) + (1.5 * Displacements[7 - i]);
+            var f = SiliconCells.ConventionalFractional[i];
+            positions[i] = (f.X * cell[0]) + (f.Y * cell[1]) + (f.Z * cell[2]) + (1.5 * SiliconCells.Si8Displacements[7 - i]);
         }
 
-        return Si(cell, positions);
-    }
-
-    private static Structure Si(Vec3[] cell, Vec3[] positions)
-    {
-        var numbers = new int[positions.Length];
-        Array.Fill(numbers, 14);
-        return new Structure(new Cell(cell[0], cell[1], cell[2]), Pbc.All, numbers, positions);
+        return SiliconCells.Si(cell, positions);
     }
 }

@@ -1,5 +1,6 @@
 using ActiveLearning.Atomistics;
 using ActiveLearning.Drivers.QuantumEspresso;
+using ActiveLearning.TestSupport;
 
 namespace ActiveLearning.Drivers.Tests.QuantumEspresso;
 
@@ -27,62 +28,29 @@ internal static class QuantumEspressoCases
     {
         // Perfect diamond Si in its primitive cell, an insulator: 0.55 1/Å gives a 4x4x4 grid.
         "si2-diamond" => (
-            Si([new Vec3(0, 2.715, 2.715), new Vec3(2.715, 0, 2.715), new Vec3(2.715, 2.715, 0)],
+            SiliconCells.Si([new Vec3(0, 2.715, 2.715), new Vec3(2.715, 0, 2.715), new Vec3(2.715, 2.715, 0)],
                [new Vec3(0, 0, 0), new Vec3(1.3575, 1.3575, 1.3575)]),
             Base with { Occupations = "fixed", KPointSpacing = 0.55 }),
 
         // A strained triclinic cell and displaced atoms: non-zero forces and off-diagonal stress, smearing, low cutoff.
-        "si2-rattled" => (Si2Rattled(), Base with
+        "si2-rattled" => (SiliconCells.Si2Rattled(), Base with
         {
             EcutWfc = 16, EcutRho = 64, Smearing = "mv", Degauss = 0.02, ConvThr = 1e-10,
             KPoints = new KPointGrid(3, 3, 3, Shifted: true),
         }),
 
         // Conventional 8-atom cell with hand-made displacements, very low cutoff so it runs in seconds.
-        "si8-rattled" => (Si8Rattled(), Base with
+        "si8-rattled" => (SiliconCells.Si8Rattled(), Base with
         {
             EcutWfc = 12, Smearing = "gaussian", Degauss = 0.01, MixingBeta = 0.5, KPointSpacing = 0.8,
         }),
 
         // The same as si2-rattled but stopped after two SCF iterations: pw.x reports non-convergence.
-        "si2-not-converged" => (Si2Rattled(), Base with
+        "si2-not-converged" => (SiliconCells.Si2Rattled(), Base with
         {
             EcutWfc = 16, EcutRho = 64, Smearing = "mv", Degauss = 0.02, ConvThr = 1e-10, ElectronMaxStep = 2,
             KPoints = new KPointGrid(3, 3, 3, Shifted: true),
         }),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such captured case."),
     };
-
-    private static Structure Si2Rattled() => Si(
-        [new Vec3(0.05, 2.76, 2.70), new Vec3(2.69, -0.03, 2.74), new Vec3(2.72, 2.75, 0.04)],
-        [new Vec3(0.03, -0.02, 0.01), new Vec3(1.40, 1.33, 1.37)]);
-
-    private static Structure Si8Rattled()
-    {
-        const double a = 5.43;
-        Vec3[] fractional =
-        [
-            new(0, 0, 0), new(0, 0.5, 0.5), new(0.5, 0, 0.5), new(0.5, 0.5, 0),
-            new(0.25, 0.25, 0.25), new(0.25, 0.75, 0.75), new(0.75, 0.25, 0.75), new(0.75, 0.75, 0.25),
-        ];
-        Vec3[] displacements =
-        [
-            new(0.04, -0.03, 0.02), new(-0.05, 0.01, 0.03), new(0.02, 0.06, -0.04), new(-0.01, -0.02, 0.05),
-            new(0.03, 0.02, -0.06), new(-0.04, 0.05, 0.01), new(0.06, -0.01, -0.02), new(-0.02, -0.04, 0.03),
-        ];
-        var positions = new Vec3[8];
-        for (var i = 0; i < 8; i++)
-        {
-            positions[i] = (a * fractional[i]) + displacements[i];
-        }
-
-        return Si([new Vec3(a, 0, 0), new Vec3(0, a, 0), new Vec3(0, 0, a)], positions);
-    }
-
-    private static Structure Si(Vec3[] cell, Vec3[] positions)
-    {
-        var numbers = new int[positions.Length];
-        Array.Fill(numbers, 14);
-        return new Structure(new Cell(cell[0], cell[1], cell[2]), Pbc.All, numbers, positions);
-    }
 }

@@ -2,6 +2,7 @@ using ActiveLearning.Atomistics;
 using ActiveLearning.Drivers.Cp2k;
 using ActiveLearning.Drivers.QuantumEspresso;
 using ActiveLearning.Schedulers.Local;
+using ActiveLearning.TestSupport;
 
 namespace ActiveLearning.Integration.Tests.Labelling;
 
@@ -46,45 +47,10 @@ internal static class Codes
     /// <summary>A local scheduler running two tasks at once (the machine's cores) under <paramref name="root"/>.</summary>
     public static LocalJobScheduler Scheduler(string root) => new(root, maxConcurrency: 2);
 
-    /// <summary>A strained triclinic 2-atom cell with displaced atoms: non-zero forces and shear stress.</summary>
-    public static Structure Si2Rattled() => Si(
-        [new Vec3(0.05, 2.76, 2.70), new Vec3(2.69, -0.03, 2.74), new Vec3(2.72, 2.75, 0.04)],
-        [new Vec3(0.03, -0.02, 0.01), new Vec3(1.40, 1.33, 1.37)]);
-
     /// <summary>Two Si atoms 0 Å apart: pw.x stops in check_atoms ("atoms 1 and 2 overlap") every time.</summary>
-    public static Structure Si2Overlapping() => Si(
+    public static Structure Si2Overlapping() => SiliconCells.Si(
         [new Vec3(0.05, 2.76, 2.70), new Vec3(2.69, -0.03, 2.74), new Vec3(2.72, 2.75, 0.04)],
         [new Vec3(0.03, -0.02, 0.01), new Vec3(0.03, -0.02, 0.01)]);
-
-    /// <summary>The conventional 8-atom cubic cell (a = 5.43 Å) with hand-made displacements (the captured CP2K cases' cell).</summary>
-    public static Structure Si8Rattled()
-    {
-        const double a = 5.43;
-        Vec3[] fractional =
-        [
-            new(0, 0, 0), new(0, 0.5, 0.5), new(0.5, 0, 0.5), new(0.5, 0.5, 0),
-            new(0.25, 0.25, 0.25), new(0.25, 0.75, 0.75), new(0.75, 0.25, 0.75), new(0.75, 0.75, 0.25),
-        ];
-        Vec3[] displacements =
-        [
-            new(0.04, -0.03, 0.02), new(-0.05, 0.01, 0.03), new(0.02, 0.06, -0.04), new(-0.01, -0.02, 0.05),
-            new(0.03, 0.02, -0.06), new(-0.04, 0.05, 0.01), new(0.06, -0.01, -0.02), new(-0.02, -0.04, 0.03),
-        ];
-        var positions = new Vec3[8];
-        for (var i = 0; i < 8; i++)
-        {
-            positions[i] = (a * fractional[i]) + displacements[i];
-        }
-
-        return Si([new Vec3(a, 0, 0), new Vec3(0, a, 0), new Vec3(0, 0, a)], positions);
-    }
-
-    public static Structure Si(Vec3[] cell, Vec3[] positions)
-    {
-        var numbers = new int[positions.Length];
-        Array.Fill(numbers, 14);
-        return new Structure(new Cell(cell[0], cell[1], cell[2]), Pbc.All, numbers, positions);
-    }
 
     /// <summary>Collects every outcome, sorted by structure index.</summary>
     public static async Task<List<Drivers.Labelling.LabelOutcome>> LabelAllAsync(Drivers.Labelling.ILabeller labeller, IReadOnlyList<Structure> structures)

@@ -26,8 +26,8 @@ public sealed class Cp2kLabellerTests
         var xtb = CodeLabellers.Cp2k(Codes.Cp2kSettingsFor(Cp2kMethod.Gfn1Xtb), null, scheduler);
         dftb.SettingsHash.Should().NotBe(xtb.SettingsHash);
 
-        var fromDftb = (await Codes.LabelAllAsync(dftb, [Codes.Si8Rattled()])).Single();
-        var fromXtb = (await Codes.LabelAllAsync(xtb, [Codes.Si8Rattled()])).Single();
+        var fromDftb = (await Codes.LabelAllAsync(dftb, [SiliconCells.Si8Rattled()])).Single();
+        var fromXtb = (await Codes.LabelAllAsync(xtb, [SiliconCells.Si8Rattled()])).Single();
 
         // si8-dftb.out: energy, atoms 1 and 8, σ_xx, σ_xy and σ_zz in GPa (CP2K's pressure sign).
         Check(fromDftb, -9.894121458220305, new Vec3(-0.02328020, 0.01226468, 0.00870449), new Vec3(0.00123437, 0.01592435, -0.00556631),
@@ -47,7 +47,7 @@ public sealed class Cp2kLabellerTests
         using var scheduler = Codes.Scheduler(directory.Path);
         var labeller = CodeLabellers.Cp2k(Codes.Cp2kSettingsFor(Cp2kMethod.Gfn1Xtb) with { MaxScf = 2 }, null, scheduler);
 
-        var outcome = (await Codes.LabelAllAsync(labeller, [Codes.Si8Rattled()])).Single();
+        var outcome = (await Codes.LabelAllAsync(labeller, [SiliconCells.Si8Rattled()])).Single();
 
         outcome.Succeeded.Should().BeTrue(outcome.FailureReason);
         outcome.Provenance.Attempts.Should().Be(2);

@@ -16,7 +16,7 @@ public sealed class LabelCliTests
         Codes.Require("pw.x", "quantum-espresso");
         using var directory = new TempDirectory();
         var input = directory.File("in.extxyz");
-        StructureFiles.Write(input, [Codes.Si2Rattled(), Codes.Si2Overlapping()], StructureFormats.FindByName("extxyz")!);
+        StructureFiles.Write(input, [SiliconCells.Si2Rattled(), Codes.Si2Overlapping()], StructureFormats.FindByName("extxyz")!);
         File.WriteAllText(directory.File("qe.yaml"), $"""
             kind: quantum-espresso
             pseudopotentials: {"{"} Si: Si.pbe-rrkj.UPF {"}"}
@@ -81,7 +81,7 @@ public sealed class LabelCliTests
         Codes.Require("cp2k", "cp2k");
         using var directory = new TempDirectory();
         var input = directory.File("in.extxyz");
-        StructureFiles.Write(input, [Codes.Si8Rattled()], StructureFormats.FindByName("extxyz")!);
+        StructureFiles.Write(input, [SiliconCells.Si8Rattled()], StructureFormats.FindByName("extxyz")!);
         File.WriteAllText(directory.File("dftb.yaml"), "kind: cp2k\nmethod: dftb\n");
 
         var result = await Al.RunAsync("label", "-r", directory.File("dftb.yaml"), input, directory.File("out.extxyz"));
@@ -102,7 +102,7 @@ public sealed class LabelCliTests
         await using var cluster = new SlurmTestCluster();
         var ssh = TestServices.Ssh;
         var input = cluster.Local.File("in.extxyz");
-        StructureFiles.Write(input, [Codes.Si2Rattled(), Codes.Si2Overlapping()], StructureFormats.FindByName("extxyz")!);
+        StructureFiles.Write(input, [SiliconCells.Si2Rattled(), Codes.Si2Overlapping()], StructureFormats.FindByName("extxyz")!);
         File.WriteAllText(cluster.Local.File("qe.yaml"), $"""
             kind: quantum-espresso
             pseudopotentials: {"{"} Si: Si.pbe-rrkj.UPF {"}"}
@@ -164,7 +164,7 @@ public sealed class LabelCliTests
         Codes.Require("cp2k", "cp2k");
         using var directory = new TempDirectory();
         var input = directory.File("in.extxyz");
-        StructureFiles.Write(input, [Codes.Si8Rattled()], StructureFormats.FindByName("extxyz")!);
+        StructureFiles.Write(input, [SiliconCells.Si8Rattled()], StructureFormats.FindByName("extxyz")!);
         File.WriteAllText(directory.File("dftb.yaml"), "kind: cp2k\nmethod: dftb\n");
         File.WriteAllText(directory.File("slurm.yaml"), "kind: slurm\nresources: { time: 10 }\n");
 

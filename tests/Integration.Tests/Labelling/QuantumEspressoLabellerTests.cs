@@ -26,7 +26,7 @@ public sealed class QuantumEspressoLabellerTests
         using var directory = new TempDirectory();
         using var scheduler = Codes.Scheduler(directory.Path);
         var labeller = CodeLabellers.QuantumEspresso(Settings, null, scheduler);
-        Structure[] structures = [Codes.Si2Rattled(), Codes.Si8Rattled()];
+        Structure[] structures = [SiliconCells.Si2Rattled(), SiliconCells.Si8Rattled()];
 
         var outcomes = await Codes.LabelAllAsync(labeller, structures);
 
@@ -109,7 +109,7 @@ public sealed class QuantumEspressoLabellerTests
         var labeller = CodeLabellers.QuantumEspresso(Settings, null, scheduler);
         const double h = 0.02;
         const int atom = 4;
-        var centre = Codes.Si8Rattled();
+        var centre = SiliconCells.Si8Rattled();
         centre.Positions[atom] += new Vec3(0.08, -0.05, 0.06);
         var structures = new List<Structure> { centre };
         for (var axis = 0; axis < 3; axis++)
@@ -152,8 +152,8 @@ public sealed class QuantumEspressoLabellerTests
             Settings with { ElectronMaxStep = 2 }, null, scheduler, new CodeLabellerOptions { OverlappingSubmissions = true });
         var reference = CodeLabellers.QuantumEspresso(Settings, null, scheduler);
 
-        var outcomes = await Codes.LabelAllAsync(labeller, [Codes.Si2Rattled(), Codes.Si2Overlapping(), Codes.Si8Rattled()]);
-        var converged = await Codes.LabelAllAsync(reference, [Codes.Si2Rattled()]);
+        var outcomes = await Codes.LabelAllAsync(labeller, [SiliconCells.Si2Rattled(), Codes.Si2Overlapping(), SiliconCells.Si8Rattled()]);
+        var converged = await Codes.LabelAllAsync(reference, [SiliconCells.Si2Rattled()]);
 
         outcomes.Should().HaveCount(3);
         var corrected = outcomes[0];
@@ -163,7 +163,7 @@ public sealed class QuantumEspressoLabellerTests
         File.ReadAllText(Path.Combine(corrected.Provenance.WorkDirectory!, "pw.in"), System.Text.Encoding.UTF8)
             .Should().Contain("mixing_beta = 0.35").And.Contain("electron_maxstep = 100");
         // The first attempt really failed: its work directory holds pw.x's own verdict and exit code 2.
-        var firstInput = new QuantumEspressoCode().WriteInputs(Codes.Si2Rattled(), Settings with { ElectronMaxStep = 2 })[QuantumEspressoCode.InputFile];
+        var firstInput = new QuantumEspressoCode().WriteInputs(SiliconCells.Si2Rattled(), Settings with { ElectronMaxStep = 2 })[QuantumEspressoCode.InputFile];
         var first = Directory.GetDirectories(directory.Path).Single(d => File.ReadAllText(Path.Combine(d, QuantumEspressoCode.InputFile)) == firstInput);
         File.ReadAllText(Path.Combine(first, "pw.out")).Should().Contain("convergence NOT achieved after   2 iterations");
         File.ReadAllText(Path.Combine(first, "task.finished")).Trim().Should().Be("2");
@@ -195,7 +195,7 @@ public sealed class QuantumEspressoLabellerTests
             [new QuantumEspressoScfHandler { MinimumMaxStep = 4 }],
             new CodeLabellerOptions { MaxCorrections = 1 });
 
-        var outcome = (await Codes.LabelAllAsync(labeller, [Codes.Si2Rattled()])).Single();
+        var outcome = (await Codes.LabelAllAsync(labeller, [SiliconCells.Si2Rattled()])).Single();
 
         outcome.Succeeded.Should().BeFalse();
         outcome.FailureReason.Should().Contain("convergence NOT achieved after   4 iterations").And.Contain("correction limit of 1 reached");
@@ -222,7 +222,7 @@ public sealed class QuantumEspressoLabellerTests
 
         var labeller = CodeLabellers.QuantumEspresso(Settings, new CodeProfile { Executable = wrapper }, scheduler);
 
-        var outcome = (await Codes.LabelAllAsync(labeller, [Codes.Si2Rattled()])).Single();
+        var outcome = (await Codes.LabelAllAsync(labeller, [SiliconCells.Si2Rattled()])).Single();
 
         outcome.Succeeded.Should().BeFalse();
         outcome.Labels.Should().BeNull();
@@ -243,7 +243,7 @@ public sealed class QuantumEspressoLabellerTests
 
         var run = async () =>
         {
-            await foreach (var outcome in labeller.LabelAsync([Codes.Si8Rattled(), Codes.Si8Rattled().Clone()], cancel.Token))
+            await foreach (var outcome in labeller.LabelAsync([SiliconCells.Si8Rattled(), SiliconCells.Si8Rattled().Clone()], cancel.Token))
             {
                 outcomes.Add(outcome);
             }

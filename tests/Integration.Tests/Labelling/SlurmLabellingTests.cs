@@ -31,7 +31,7 @@ public sealed class SlurmLabellingTests
         // The SLURM scheduler runs one call at a time: the labeller's default makes the correction wait for the first batch.
         var plain = CodeLabellers.QuantumEspresso(Settings, null, scheduler);
         var tooFewSteps = CodeLabellers.QuantumEspresso(Settings with { ElectronMaxStep = 2 }, null, scheduler);
-        Structure[] structures = [Codes.Si2Rattled()];
+        Structure[] structures = [SiliconCells.Si2Rattled()];
 
         var remote = (await Codes.LabelAllAsync(plain, structures)).Single();
         var corrected = (await Codes.LabelAllAsync(tooFewSteps, structures)).Single();
@@ -66,7 +66,7 @@ public sealed class SlurmLabellingTests
         Codes.Require("pw.x", "quantum-espresso");
 
         var remote = await InOneSlurmJobSameAsLocallyAsync(
-            scheduler => CodeLabellers.QuantumEspresso(Settings, null, scheduler), Codes.Si8Rattled(), "pw.x Si8");
+            scheduler => CodeLabellers.QuantumEspresso(Settings, null, scheduler), SiliconCells.Si8Rattled(), "pw.x Si8");
 
         remote.Provenance.Version.Should().StartWith("6.7");
         remote.Labels!.Forces!.Max(f => f.Length).Should().BeGreaterThan(0.05, "the rattled atoms feel real forces");
@@ -81,7 +81,7 @@ public sealed class SlurmLabellingTests
         var settings = Codes.Cp2kSettingsFor(method);
 
         var remote = await InOneSlurmJobSameAsLocallyAsync(
-            scheduler => CodeLabellers.Cp2k(settings, null, scheduler), Codes.Si8Rattled(), $"cp2k {method} Si8");
+            scheduler => CodeLabellers.Cp2k(settings, null, scheduler), SiliconCells.Si8Rattled(), $"cp2k {method} Si8");
 
         remote.Provenance.Version.Should().Be("2023.1");
     }

@@ -16,8 +16,8 @@ public sealed class TeacherLabellerTests
         var teacher = StillingerWeber.FromFile(SiliconFile, ["Si"]);
         var labeller = new TeacherLabeller(teacher, File.ReadAllText(SiliconFile));
         var random = new Random(5);
-        var silicon = RandomStructures.Rattled(random, Codes.Si8Rattled(), 0.1);
-        var withCarbon = Codes.Si8Rattled();
+        var silicon = RandomStructures.Rattled(random, SiliconCells.Si8Rattled(), 0.1);
+        var withCarbon = SiliconCells.Si8Rattled();
         withCarbon.AtomicNumbers[3] = 6;
         var lammps = await Lammps.EvaluateAsync(silicon, [14], "pair_style sw", $"pair_coeff * * {SiliconFile} Si");
 
