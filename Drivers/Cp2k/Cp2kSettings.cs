@@ -130,15 +130,7 @@ public sealed record Cp2kSettings
             problems.Add("give at most one of a k-point spacing and an explicit k-point grid");
         }
 
-        if (KPointSpacing is { } spacing && !(spacing > 0 && double.IsFinite(spacing)))
-        {
-            problems.Add(FormattableString.Invariant($"the k-point spacing must be positive (got {spacing} 1/Å)"));
-        }
-
-        if (KPoints is { } grid && (grid.N1 < 1 || grid.N2 < 1 || grid.N3 < 1))
-        {
-            problems.Add($"k-point divisions must be at least 1 (got {grid.N1} {grid.N2} {grid.N3})");
-        }
+        KPointGrid.AddSettingProblems(problems, KPointSpacing, KPoints);
 
         if (KPoints is { Shifted: true })
         {

@@ -39,6 +39,23 @@ public readonly record struct KPointGrid(int N1, int N2, int N3, bool Shifted = 
         return new KPointGrid(n[0], n[1], n[2]);
     }
 
+    /// <summary>Adds to <paramref name="problems"/> what is wrong with a k-point spacing (1/Å) and an explicit grid as settings
+    /// give them: a spacing that is not a positive finite number, divisions below 1. Whether both or neither may be set is each
+    /// code's own rule.</summary>
+    public static void AddSettingProblems(List<string> problems, double? spacing, KPointGrid? grid)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        if (spacing is { } value && !(value > 0 && double.IsFinite(value)))
+        {
+            problems.Add(FormattableString.Invariant($"the k-point spacing must be positive (got {value} 1/Å)"));
+        }
+
+        if (grid is { } divisions && (divisions.N1 < 1 || divisions.N2 < 1 || divisions.N3 < 1))
+        {
+            problems.Add($"k-point divisions must be at least 1 (got {divisions.N1} {divisions.N2} {divisions.N3})");
+        }
+    }
+
     /// <summary>The grid settings ask for on a structure: <paramref name="explicitGrid"/> when set, else the grid for
     /// <paramref name="spacing"/> (1/Å, 2π included; see <see cref="FromSpacing"/>), else <see langword="null"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The spacing is used and is not a positive finite number.</exception>
@@ -166,15 +183,7 @@ public sealed record QuantumEspressoSettings
             problems.Add("give exactly one of a k-point spacing and an explicit k-point grid");
         }
 
-        if (KPointSpacing is { } spacing && !(spacing > 0 && double.IsFinite(spacing)))
-        {
-            problems.Add(FormattableString.Invariant($"the k-point spacing must be positive (got {spacing} 1/Å)"));
-        }
-
-        if (KPoints is { } grid && (grid.N1 < 1 || grid.N2 < 1 || grid.N3 < 1))
-        {
-            problems.Add($"k-point divisions must be at least 1 (got {grid.N1} {grid.N2} {grid.N3})");
-        }
+        KPointGrid.AddSettingProblems(problems, KPointSpacing, KPoints);
 
         if (Array.IndexOf(KnownOccupations, Occupations) < 0)
         {
