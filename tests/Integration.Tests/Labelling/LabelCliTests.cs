@@ -10,6 +10,9 @@ namespace ActiveLearning.Integration.Tests.Labelling;
 /// <summary><c>al label</c> running the real pw.x and cp2k; ASE reads the output extxyz.</summary>
 public sealed class LabelCliTests
 {
+    /// <summary>The captured si8-dftb.out: ENERGY| Total FORCE_EVAL ( QS ) energy [a.u.]: -9.894121458220305.</summary>
+    private const double Si8DftbEnergyHartree = -9.894121458220305;
+
     [Fact]
     public async Task Pw_x_labels_written_by_al_label_are_what_ASE_reads_and_a_failed_structure_gives_exit_code_1()
     {
@@ -78,18 +81,14 @@ public sealed class LabelCliTests
     [Fact]
     public async Task Cp2k_DFTB_through_al_label_labels_Si8_with_exit_code_0()
     {
-        Codes.Require("cp2k", "cp2k");
         using var directory = new TempDirectory();
-        var input = directory.File("in.extxyz");
-        StructureFiles.Write(input, [SiliconCells.Si8Rattled()], StructureFormats.FindByName("extxyz")!);
-        File.WriteAllText(directory.File("dftb.yaml"), "kind: cp2k\nmethod: dftb\n");
+        var input = WriteSi8AndDftbRecipe(directory);
 
         var result = await Al.RunAsync("label", "-r", directory.File("dftb.yaml"), input, directory.File("out.extxyz"));
 
         result.ExitCode.Should().Be(ExitCodes.Ok, result.StandardError);
         var labelled = StructureFiles.ReadAll(directory.File("out.extxyz")).Single();
-        // si8-dftb.out: ENERGY| Total FORCE_EVAL ( QS ) energy [a.u.]: -9.894121458220305.
-        StructureAssert.Close(-9.894121458220305 * Units.Hartree, labelled.Reference!.Energy!.Value, 1e-6, "energy");
+        StructureAssert.Close(Si8DftbEnergyHartree * Units.Hartree, labelled.Reference!.Energy!.Value, 1e-6, "energy");
         labelled.Info["label_method"].AsString().Should().Be("cp2k");
         labelled.Info["label_version"].AsString().Should().Be("cp2k 2023.1");
         Directory.GetDirectories(directory.File("out.extxyz.runs")).Should().ContainSingle().Which.Should().MatchRegex("cp2k-[0-9a-f]{16}$");
@@ -161,11 +160,8 @@ public sealed class LabelCliTests
     [Fact]
     public async Task Al_label_through_a_SLURM_cluster_without_ssh_runs_cp2k_as_a_batch_job_of_this_machine()
     {
-        Codes.Require("cp2k", "cp2k");
         using var directory = new TempDirectory();
-        var input = directory.File("in.extxyz");
-        StructureFiles.Write(input, [SiliconCells.Si8Rattled()], StructureFormats.FindByName("extxyz")!);
-        File.WriteAllText(directory.File("dftb.yaml"), "kind: cp2k\nmethod: dftb\n");
+        var input = WriteSi8AndDftbRecipe(directory);
         File.WriteAllText(directory.File("slurm.yaml"), "kind: slurm\nresources: { time: 10 }\n");
 
         var result = await Al.RunAsync("label", "-r", directory.File("dftb.yaml"), "-c", directory.File("slurm.yaml"), "--poll", "0.5", input, directory.File("out.extxyz"));
@@ -173,12 +169,23 @@ public sealed class LabelCliTests
         result.ExitCode.Should().Be(ExitCodes.Ok, result.StandardError);
         result.StandardError.Should().Contain("on slurm via local");
         var labelled = StructureFiles.ReadAll(directory.File("out.extxyz")).Single();
-        StructureAssert.Close(-9.894121458220305 * Units.Hartree, labelled.Reference!.Energy!.Value, 1e-6, "energy");
+        StructureAssert.Close(Si8DftbEnergyHartree * Units.Hartree, labelled.Reference!.Energy!.Value, 1e-6, "energy");
         var job = labelled.Info["label_job"].AsString();
         job.Should().MatchRegex("^slurm [0-9]+$");
         (await SlurmTestCluster.EndedJobsAsync("al-")).Select(j => "slurm " + j.JobId).Should().Contain(job);
         // Without ssh the work directories are on this machine, under the work directory next to the output.
         Directory.GetDirectories(directory.File("out.extxyz.runs/remote")).Should().ContainSingle(d => Path.GetFileName(d).StartsWith("cp2k-", StringComparison.Ordinal));
         labelled.Info["label_workdir"].AsString().Should().StartWith(directory.File("out.extxyz.runs/outputs/cp2k-"));
+    }
+
+    /// <summary>Writes the Si8 cell of the captured CP2K cases to in.extxyz and a CP2K DFTB recipe to dftb.yaml; fails with
+    /// what to install when cp2k is missing.</summary>
+    private static string WriteSi8AndDftbRecipe(TempDirectory directory)
+    {
+        Codes.Require("cp2k", "cp2k");
+        var input = directory.File("in.extxyz");
+        StructureFiles.Write(input, [SiliconCells.Si8Rattled()], StructureFormats.FindByName("extxyz")!);
+        File.WriteAllText(directory.File("dftb.yaml"), "kind: cp2k\nmethod: dftb\n");
+        return input;
     }
 }
