@@ -9,15 +9,10 @@
 # Daemons of an earlier start from another DIR are stopped first, unless SLURM_OWNER_PID given to that start (./test.sh
 # passes its own pid) is still alive: then this start waits (SLURM_OWNER_WAIT seconds, default 900) for that run to end.
 set -euo pipefail
+# shellcheck source=scripts/services/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-command_name=${1:-}
-dir=${2:-}
-if [[ -z "$command_name" || -z "$dir" ]]; then
-  echo "usage: $0 start|stop|status DIR" >&2
-  exit 2
-fi
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
+service_arguments "$0" "${1:-}" "${2:-}"
 start_timeout_seconds=${SLURM_START_TIMEOUT:-60}
 marker="# written by ActiveLearning scripts/services/slurm.sh"
 
@@ -38,9 +33,7 @@ install_packages() {
     return 1
   fi
   log "installing slurm-wlm and munge"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y --no-install-recommends slurm-wlm munge >/dev/null \
-    || { apt-get update >/dev/null && apt-get install -y --no-install-recommends slurm-wlm munge >/dev/null; }
+  apt_install slurm-wlm munge
 }
 
 write_config() {
@@ -213,9 +206,4 @@ status() {
   return 1
 }
 
-case "$command_name" in
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  *) echo "usage: $0 start|stop|status DIR" >&2; exit 2 ;;
-esac
+run_service_command

@@ -10,16 +10,10 @@
 # server away and bring it back rely on this). SSHD_PORT picks the port of a first start; otherwise a free one is chosen.
 # Needs the Debian package openssh-server (installed here when missing and running as root). No systemd is assumed.
 set -euo pipefail
+# shellcheck source=scripts/services/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-command_name=${1:-}
-dir=${2:-}
-if [[ -z "$command_name" || -z "$dir" ]]; then
-  echo "usage: $0 start|stop|status DIR" >&2
-  exit 2
-fi
-mkdir -p "$dir"
-chmod 0700 "$dir"
-dir=$(cd "$dir" && pwd)
+service_arguments "$0" "${1:-}" "${2:-}" 0700
 start_timeout_seconds=${SSHD_START_TIMEOUT:-30}
 user=$(id -un)
 
@@ -36,9 +30,7 @@ install_packages() {
     return 1
   fi
   log "installing openssh-server"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y --no-install-recommends openssh-server openssh-client >/dev/null \
-    || { apt-get update >/dev/null && apt-get install -y --no-install-recommends openssh-server openssh-client >/dev/null; }
+  apt_install openssh-server openssh-client
 }
 
 port_in_use() { # port
@@ -182,9 +174,4 @@ status() {
   return 1
 }
 
-case "$command_name" in
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  *) echo "usage: $0 start|stop|status DIR" >&2; exit 2 ;;
-esac
+run_service_command
