@@ -18,17 +18,7 @@ public sealed class LabelCliTests
     {
         Codes.Require("pw.x", "quantum-espresso");
         using var directory = new TempDirectory();
-        var input = directory.File("in.extxyz");
-        StructureFiles.Write(input, [SiliconCells.Si2Rattled(), Codes.Si2Overlapping()], StructureFormats.FindByName("extxyz")!);
-        File.WriteAllText(directory.File("qe.yaml"), $"""
-            kind: quantum-espresso
-            pseudopotentials: {"{"} Si: Si.pbe-rrkj.UPF {"}"}
-            pseudo_dir: {Codes.PseudoDirectory}
-            ecutwfc: 16
-            ecutrho: 64
-            kspacing: 0.8
-            conv_thr: 1e-10
-            """);
+        var input = WriteSi2PairAndPwRecipe(directory);
         File.WriteAllText(directory.File("local.yaml"), "kind: local\ncores: 2\n");
 
         var result = await Al.RunAsync("label", "--reference", directory.File("qe.yaml"), "--cluster", directory.File("local.yaml"), input, directory.File("out.extxyz"));
@@ -100,17 +90,7 @@ public sealed class LabelCliTests
         Codes.Require("pw.x", "quantum-espresso");
         await using var cluster = new SlurmTestCluster();
         var ssh = TestServices.Ssh;
-        var input = cluster.Local.File("in.extxyz");
-        StructureFiles.Write(input, [SiliconCells.Si2Rattled(), Codes.Si2Overlapping()], StructureFormats.FindByName("extxyz")!);
-        File.WriteAllText(cluster.Local.File("qe.yaml"), $"""
-            kind: quantum-espresso
-            pseudopotentials: {"{"} Si: Si.pbe-rrkj.UPF {"}"}
-            pseudo_dir: {Codes.PseudoDirectory}
-            ecutwfc: 16
-            ecutrho: 64
-            kspacing: 0.8
-            conv_thr: 1e-10
-            """);
+        var input = WriteSi2PairAndPwRecipe(cluster.Local);
         File.WriteAllText(cluster.Local.File("hpc.yaml"), $"""
             kind: slurm
             ssh:
@@ -176,6 +156,24 @@ public sealed class LabelCliTests
         // Without ssh the work directories are on this machine, under the work directory next to the output.
         Directory.GetDirectories(directory.File("out.extxyz.runs/remote")).Should().ContainSingle(d => Path.GetFileName(d).StartsWith("cp2k-", StringComparison.Ordinal));
         labelled.Info["label_workdir"].AsString().Should().StartWith(directory.File("out.extxyz.runs/outputs/cp2k-"));
+    }
+
+    /// <summary>Writes the rattled Si2 and the overlapping Si2 (which pw.x refuses) to in.extxyz and a cheap pw.x recipe
+    /// (16/64 Ry, k-spacing 0.8 1/Å) to qe.yaml; returns the input path.</summary>
+    private static string WriteSi2PairAndPwRecipe(TempDirectory directory)
+    {
+        var input = directory.File("in.extxyz");
+        StructureFiles.Write(input, [SiliconCells.Si2Rattled(), Codes.Si2Overlapping()], StructureFormats.FindByName("extxyz")!);
+        File.WriteAllText(directory.File("qe.yaml"), $"""
+            kind: quantum-espresso
+            pseudopotentials: {"{"} Si: Si.pbe-rrkj.UPF {"}"}
+            pseudo_dir: {Codes.PseudoDirectory}
+            ecutwfc: 16
+            ecutrho: 64
+            kspacing: 0.8
+            conv_thr: 1e-10
+            """);
+        return input;
     }
 
     /// <summary>Writes the Si8 cell of the captured CP2K cases to in.extxyz and a CP2K DFTB recipe to dftb.yaml; fails with
