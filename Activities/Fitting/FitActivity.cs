@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using ActiveLearning.Activities.Ports;
+using ActiveLearning.Activities.Validation;
 using ActiveLearning.Atomistics.Fitting;
 using ActiveLearning.Atomistics.Potentials.Mtp;
 
@@ -19,36 +20,88 @@ public static class FitActivity
     /// <param name="initial">The starting potential: an untrained template or a previous model (its radial functions are kept).</param>
     /// <param name="options">Weights and solver settings; use a fixed thread count for reproducible models.</param>
     /// <param name="cancellationToken">Checked between batches of structures.</param>
-    /// <returns>The model as recorded.</returns>
+    /// <param name="excludedHashes">Structures never trained on (the validation set's hashes); default none.</param>
+    /// <param name="guard">When given, the new model is compared with the previous one on the validation set (see <see cref="FitGuardSettings"/>).</param>
+    /// <returns>The model as recorded: the new one, or the previous one when the guard kept it.</returns>
     /// <exception cref="InvalidOperationException">No structure has a successful label.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; nothing was committed.</exception>
-    public static ModelRecord Run(ActivityContext context, MomentTensorPotential initial, LinearFitOptions options, CancellationToken cancellationToken)
+    public static ModelRecord Run(
+        ActivityContext context, MomentTensorPotential initial, LinearFitOptions options, CancellationToken cancellationToken,
+        IReadOnlySet<string>? excludedHashes = null, FitGuardSettings? guard = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(initial);
         ArgumentNullException.ThrowIfNull(options);
         var (structures, datasetHash) = context.Store.LabelledStructures();
-        if (structures.Count == 0)
+        var data = structures.Where(s => excludedHashes is null || !excludedHashes.Contains(s.Hash)).Select(s => s.Structure).ToList();
+        if (data.Count == 0)
         {
-            throw new InvalidOperationException($"{context.StepName}: no structure has a label yet, so there is nothing to fit; put a label step before the fit step.");
+            throw new InvalidOperationException($"{context.StepName}: no structure outside the validation set has a label yet, so there is nothing to fit; put a label step before the fit step.");
         }
 
-        var data = structures.Select(s => s.Structure).ToList();
         var fit = LinearFitter.Fit(initial, data, options, cancellationToken);
         var fitted = (MomentTensorPotential)fit.Potential;
         context.Artifacts.WriteStructures("dataset.extxyz", data, cancellationToken);
-        var path = context.Artifacts.WriteText("model.mtp", writer => MtpFile.Write(fitted.ToModel(), writer));
-        var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
         var report = ErrorReport.Compute(fitted, data, options.Threads, cancellationToken: cancellationToken);
-        var record = new ModelRecord(context.Artifacts.RelativePathOf("model.mtp"), hash, datasetHash, data.Count, JsonSerializer.Serialize(report.Overall));
-        cancellationToken.ThrowIfCancellationRequested();
-        context.Store.Complete(new StepOutcome
+        var metrics = JsonSerializer.SerializeToNode(report.Overall)!.AsObject();
+        FitDecision? decision = null;
+        if (guard is not null)
         {
-            Summary = FormattableString.Invariant(
-                $"fitted {fit.Potential.ParameterCount} coefficients to {data.Count} structures; energy RMSE {report.Overall.EnergyRmseMeVPerAtom:F2} meV/atom, force RMSE {report.Overall.ForceRmseEVPerAngstrom:F4} eV/Å"),
-            Model = record,
-        });
+            var candidate = guard.Validation.Evaluate(fitted, options.Threads, cancellationToken).Overall;
+            var previous = guard.Previous is null ? null : guard.Validation.Evaluate(guard.Previous.Potential, options.Threads, cancellationToken).Overall;
+            decision = guard.ForcesOnly && previous is not null
+                ? FitGuard.Decide(previous with { EnergyRmseMeVPerAtom = null }, candidate with { EnergyRmseMeVPerAtom = null }, guard.Options)
+                : FitGuard.Decide(previous, candidate, guard.Options);
+            metrics["Validation"] = JsonSerializer.SerializeToNode(decision.KeepNew ? candidate : previous);
+            metrics["Guard"] = decision.Message;
+        }
+
+        string path, relativePath;
+        if (decision is { KeepNew: false })
+        {
+            // The rejected fit is kept beside the model for inspection; model.mtp stays the model in use.
+            context.Artifacts.WriteText("model.rejected.mtp", writer => MtpFile.Write(fitted.ToModel(), writer));
+            var previousText = File.ReadAllText(guard!.Previous!.FullPath);
+            path = context.Artifacts.WriteText("model.mtp", writer => writer.Write(previousText));
+        }
+        else
+        {
+            path = context.Artifacts.WriteText("model.mtp", writer => MtpFile.Write(fitted.ToModel(), writer));
+        }
+
+        relativePath = context.Artifacts.RelativePathOf("model.mtp");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        var record = new ModelRecord(relativePath, hash, datasetHash, data.Count, metrics.ToJsonString());
+        cancellationToken.ThrowIfCancellationRequested();
+        var summary = FormattableString.Invariant(
+            $"fitted {fit.Potential.ParameterCount} coefficients to {data.Count} structures; energy RMSE {report.Overall.EnergyRmseMeVPerAtom:F2} meV/atom, force RMSE {report.Overall.ForceRmseEVPerAngstrom:F4} eV/Å");
+        if (decision is not null)
+        {
+            summary += "; " + decision.Message;
+        }
+
+        context.Store.Complete(new StepOutcome { Summary = summary, Model = record });
+        if (decision is { KeepNew: false })
+        {
+            context.Log.Warning("{Step}: {Decision} (rejected fit in model.rejected.mtp)", context.StepName, decision.Message);
+        }
+
         context.Log.Information("{Step}: model {Hash} fitted to {Count} structures", context.StepName, hash[..16], data.Count);
         return record;
     }
 }
+
+/// <summary>The previous model, as the fit guard compares it with a new fit.</summary>
+/// <param name="Potential">The previous model.</param>
+/// <param name="FullPath">Its file, copied as this iteration's model when it is kept.</param>
+public sealed record PreviousModel(MomentTensorPotential Potential, string FullPath);
+
+/// <summary>What the fit guard needs.</summary>
+/// <param name="Validation">The fixed validation set (never trained on).</param>
+/// <param name="Previous">The model in use before this fit; null for the first fit, which is always kept.</param>
+/// <param name="Options">Tolerances; null for <see cref="FitGuardOptions"/>' defaults (10% + floors).</param>
+/// <param name="ForcesOnly">
+/// Judge by the force RMSE alone; default false (energies and forces). Use it when the validation set holds a few
+/// high-energy structures (random cells) whose per-atom energies swing with every refit although the forces improve.
+/// </param>
+public sealed record FitGuardSettings(ValidationSet Validation, PreviousModel? Previous, FitGuardOptions? Options = null, bool ForcesOnly = false);

@@ -22,6 +22,9 @@ public interface IActivityStore
     /// </summary>
     (IReadOnlyList<StoredStructure> Structures, string DatasetHash) LabelledStructures();
 
+    /// <summary>The content hash (<see cref="Atomistics.StructureHash"/>) of every structure in the store, labelled or not.</summary>
+    IReadOnlySet<string> StructureHashes();
+
     /// <summary>Records that the labeller is about to be asked for these structures (checkpoint).</summary>
     void RecordLabelRequests(IReadOnlyList<long> structureIds, string method);
 

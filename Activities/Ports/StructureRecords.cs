@@ -59,4 +59,17 @@ public sealed record StepOutcome
 
     /// <summary>The model the step fitted, or <see langword="null"/>.</summary>
     public ModelRecord? Model { get; init; }
+
+    /// <summary>The errors of the current model on the validation set, measured by the step, or <see langword="null"/>.</summary>
+    public ValidationRecord? Validation { get; init; }
 }
+
+/// <summary>The errors of one model on the campaign's fixed validation set, recorded for the stop rules and the audit.</summary>
+/// <param name="ModelHash">Lowercase hex SHA-256 of the model file evaluated.</param>
+/// <param name="Structures">Validation structures.</param>
+/// <param name="EnergyRmseEVPerAtom">Energy RMSE per atom, eV/atom; null when the set has no energies.</param>
+/// <param name="ForceRmseEVPerAngstrom">Force-component RMSE, eV/Å; null when the set has no forces.</param>
+/// <param name="Survival">Share of survival runs that finished (0–1), or null when none were run.</param>
+/// <param name="MetricsJson">Every figure as JSON (errors overall and per config_type; survival runs), for the audit.</param>
+public sealed record ValidationRecord(
+    string ModelHash, int Structures, double? EnergyRmseEVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival, string MetricsJson);

@@ -216,7 +216,18 @@ internal static class CampaignInspectCommands
     {
         string Value(string name, string format) =>
             metrics.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString(format, CultureInfo.InvariantCulture) : "–";
-        return $"energy RMSE {Value("EnergyRmseMeVPerAtom", "F2")} meV/atom, force RMSE {Value("ForceRmseEVPerAngstrom", "F4")} eV/Å";
+        var text = $"energy RMSE {Value("EnergyRmseMeVPerAtom", "F2")} meV/atom, force RMSE {Value("ForceRmseEVPerAngstrom", "F4")} eV/Å";
+        if (metrics.TryGetProperty("Validation", out var validation) && validation.ValueKind == JsonValueKind.Object)
+        {
+            text += $"; on the validation set {Metrics(validation)}";
+        }
+
+        if (metrics.TryGetProperty("Guard", out var guard) && guard.ValueKind == JsonValueKind.String)
+        {
+            text += $"; fit guard: {guard.GetString()}";
+        }
+
+        return text;
     }
 
     private static string AuditText(AuditReport report)

@@ -1,9 +1,13 @@
 using System.Globalization;
+using ActiveLearning.Activities.Exploration;
 using ActiveLearning.Activities.Fitting;
 using ActiveLearning.Activities.Generation;
 using ActiveLearning.Activities.Labelling;
 using ActiveLearning.Activities.Ports;
+using ActiveLearning.Activities.Selection;
+using ActiveLearning.Activities.Validation;
 using ActiveLearning.Atomistics;
+using ActiveLearning.Atomistics.Dynamics;
 using ActiveLearning.Atomistics.Fitting;
 using ActiveLearning.Atomistics.Potentials;
 using ActiveLearning.Atomistics.Potentials.Mtp;
@@ -60,8 +64,8 @@ public sealed class CampaignEngine
         {
             switch (step)
             {
-                case ExploreStep or SelectStep or ValidateStep:
-                    problems.Add($"{At(step)}: the {step.Keyword} step is not implemented yet; the engine runs generate, label and fit steps so far");
+                case ExploreStep { Ensemble: not ("nvt" or "nve" or "npt") } explore:
+                    problems.Add($"{At(step)}: ensemble {explore.Ensemble} is not one of nvt, nve, npt");
                     break;
                 case GenerateStep generate when CampaignGenerators.Unsupported(generate.Generator) is { } why:
                     problems.Add($"{At(step)}: {why}");
@@ -69,14 +73,29 @@ public sealed class CampaignEngine
             }
         }
 
+        foreach (var step in campaign.Initial.Where(s => s is ExploreStep or SelectStep or ValidateStep))
+        {
+            problems.Add($"{At(step)}: the {step.Keyword} step needs a model and runs only in loop.steps, not in initial");
+        }
+
         if (campaign.Reference is not PotentialReference)
         {
             problems.Add($"{file}: reference: labelling with {Describe(campaign.Reference)} is not implemented yet in the engine; use reference: {{ kind: potential, potential: … }}");
         }
 
-        if (campaign.Loop.StopWhen.EnergyRmse is not null || campaign.Loop.StopWhen.ForceRmse is not null)
+        if ((campaign.Loop.StopWhen.EnergyRmse is not null || campaign.Loop.StopWhen.ForceRmse is not null)
+            && !campaign.Loop.Steps.Any(s => s is ValidateStep))
         {
-            problems.Add($"{file}: loop.stop_when: energy_rmse and force_rmse need the validate step, which is not implemented yet");
+            problems.Add($"{file}: loop.stop_when: energy_rmse and force_rmse need a validate step in loop.steps");
+        }
+
+        var loopSteps = campaign.Loop.Steps;
+        for (var i = 0; i < loopSteps.Length; i++)
+        {
+            if (loopSteps[i] is SelectStep && !loopSteps.Take(i).Any(s => s is ExploreStep))
+            {
+                problems.Add($"{At(loopSteps[i])}: a select step needs an explore step before it in the same iteration");
+            }
         }
 
         return problems;
@@ -156,6 +175,21 @@ public sealed class CampaignEngine
         if (nextIteration > loop.MaxIterations)
         {
             return string.Create(CultureInfo.InvariantCulture, $"max_iterations {loop.MaxIterations} reached");
+        }
+
+        if ((loop.StopWhen.EnergyRmse is not null || loop.StopWhen.ForceRmse is not null) && store.LastValidation() is { } validation
+            && validation.Iteration == nextIteration - 1)
+        {
+            var inv = CultureInfo.InvariantCulture;
+            if (loop.StopWhen.EnergyRmse is { } energy && validation.EnergyRmseEVPerAtom is { } e && e <= energy)
+            {
+                return string.Create(inv, $"energy_rmse: validation energy RMSE {e * 1000:F2} meV/atom is within the target {energy * 1000:F2} meV/atom");
+            }
+
+            if (loop.StopWhen.ForceRmse is { } force && validation.ForceRmseEVPerAngstrom is { } f && f <= force)
+            {
+                return string.Create(inv, $"force_rmse: validation force RMSE {f:F4} eV/Å is within the target {force:F4} eV/Å");
+            }
         }
 
         if (loop.StopWhen.QuietIterations is { } quiet)
@@ -246,12 +280,125 @@ public sealed class CampaignEngine
                 log.Information("Iteration {Iteration}: {Step}: {Labelled} labelled, {Failed} failed", iteration, context.StepName, labelled, failed);
                 break;
             case FitStep:
-                FitActivity.Run(context, InitialModel(), FitOptions(), cancellationToken);
+                var validation = Validation();
+                // The validation set is a slice of the initial structures, random cells included, whose energies per atom
+                // swing with every refit while the forces improve: the guard judges by forces, which MD depends on.
+                var guard = validation is null || iteration == 0 ? null : new FitGuardSettings(validation, CurrentModel() is { } current
+                    ? new PreviousModel(current.Potential, current.FullPath) : null, ForcesOnly: true);
+                FitActivity.Run(context, InitialModel(), FitOptions(), cancellationToken, ValidationHashes(), guard);
                 break;
+            case ExploreStep explore:
+                {
+                    var model = CurrentModelOrThrow(step);
+                    await ExploreActivity.RunAsync(context, model.Potential, TrainingSet(), ExplorationOptions(explore, StepSeeds.For(campaign.Seed, iteration, index)), cancellationToken);
+                    break;
+                }
+
+            case SelectStep select:
+                {
+                    var model = CurrentModelOrThrow(step);
+                    var options = SelectionOptions(select, StepSeeds.For(campaign.Seed, iteration, index));
+                    var active = options.Method == SelectionMethod.MaxVol ? ExploreActivity.BuildActiveSet(model.Potential, TrainingSet(), options.GradeMode) : null;
+                    SelectActivity.Run(context, model.Potential, active, ValidationHashes(), options, cancellationToken);
+                    break;
+                }
+
+            case ValidateStep:
+                {
+                    var model = CurrentModelOrThrow(step);
+                    var set = Validation() ?? throw new InvalidOperationException(
+                        "the validation set is empty: the initial steps labelled no structure to hold out");
+                    await ValidateActivity.RunAsync(context, model.Potential, model.Hash, set, null, cancellationToken);
+                    break;
+                }
             default:
                 throw new NotSupportedException($"the {step.Keyword} step is not implemented yet");
         }
     }
+
+    private (MomentTensorPotential Potential, string FullPath, string Hash)? CurrentModel()
+    {
+        if (store.LastModel(int.MaxValue) is not { } row)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(store.Workdir, row.Path);
+        return (new MomentTensorPotential(MtpFile.Read(path), species), path, row.Hash);
+    }
+
+    private (MomentTensorPotential Potential, string FullPath, string Hash) CurrentModelOrThrow(CampaignStep step) =>
+        CurrentModel() ?? throw new InvalidOperationException($"the {step.Keyword} step needs a model: put a fit step in initial (or before it in the loop)");
+
+    // The validation set is fixed once the initial steps have labelled: the held-out fraction of iteration 0's labelled
+    // structures, taken in order of content hash so that the choice depends on nothing but the structures themselves.
+    private List<StoredStructure>? validationStructures;
+
+    private IReadOnlyList<StoredStructure> ValidationStructures()
+    {
+        if (validationStructures is not null)
+        {
+            return validationStructures;
+        }
+
+        var fraction = campaign.Loop.Steps.OfType<ValidateStep>().Select(v => v.Fraction).FirstOrDefault();
+        var initial = store.LabelledDataset(0).Structures;
+        var initialLabelled = store.Iterations().Any(i => i.Number == 0 && i.State == "finished")
+            || campaign.Initial.Length == 0;
+        var count = fraction <= 0 ? 0 : (int)Math.Ceiling(fraction * initial.Count);
+        var chosen = initial.OrderBy(s => s.Hash, StringComparer.Ordinal).Take(Math.Min(count, Math.Max(0, initial.Count - 1))).ToList();
+        if (initialLabelled)
+        {
+            validationStructures = chosen;
+        }
+
+        return chosen;
+    }
+
+    private HashSet<string> ValidationHashes() => ValidationStructures().Select(s => s.Hash).ToHashSet(StringComparer.Ordinal);
+
+    private ValidationSet? Validation()
+    {
+        var structures = ValidationStructures();
+        return structures.Count == 0 ? null : new ValidationSet(structures.Select(s => s.Structure));
+    }
+
+    private List<Structure> TrainingSet()
+    {
+        var excluded = ValidationHashes();
+        return [.. store.LabelledDataset(int.MaxValue).Structures.Where(s => !excluded.Contains(s.Hash)).Select(s => s.Structure)];
+    }
+
+    private static ExplorationOptions ExplorationOptions(ExploreStep explore, int seed) => new()
+    {
+        Walkers = explore.Walkers,
+        Ensemble = explore.Ensemble switch
+        {
+            "nve" => Ensemble.Nve,
+            "npt" => Ensemble.NptIsotropic,
+            _ => Ensemble.Langevin,
+        },
+        TemperatureLowK = explore.Temperature.Lo,
+        TemperatureHighK = explore.Temperature.Hi,
+        Steps = explore.Steps,
+        TimestepFs = explore.Timestep,
+        GammaSelect = explore.Grade.Select,
+        GammaBreak = explore.Grade.Break,
+        Seed = seed,
+    };
+
+    private static CandidateSelectionOptions SelectionOptions(SelectStep select, int seed) => new()
+    {
+        Method = select.Method switch
+        {
+            "random" => SelectionMethod.Random,
+            "committee" => SelectionMethod.Committee,
+            "fps" => SelectionMethod.FarthestPoint,
+            _ => SelectionMethod.MaxVol,
+        },
+        Limit = select.Limit,
+        Seed = seed,
+    };
 
     private ILabeller Labeller()
     {

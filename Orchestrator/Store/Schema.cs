@@ -122,6 +122,21 @@ internal static class Schema
         CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
         CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
         """,
+
+        // 2: validation errors of the model in use, one row per validate step.
+        """
+        CREATE TABLE validations (
+            id INTEGER PRIMARY KEY,
+            iteration INTEGER NOT NULL,
+            step_run INTEGER NOT NULL UNIQUE REFERENCES step_runs(id),
+            model_hash TEXT NOT NULL,
+            structures INTEGER NOT NULL,
+            energy_rmse REAL,
+            force_rmse REAL,
+            survival REAL,
+            metrics TEXT NOT NULL,
+            created TEXT NOT NULL);
+        """,
     ];
 
     public static int Version => Migrations.Count;

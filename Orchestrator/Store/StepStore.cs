@@ -34,6 +34,19 @@ internal sealed class StepStore(CampaignStore store, long stepRun, int iteration
 
     public (IReadOnlyList<StoredStructure> Structures, string DatasetHash) LabelledStructures() => store.LabelledDataset(int.MaxValue);
 
+    public IReadOnlySet<string> StructureHashes()
+    {
+        var hashes = new HashSet<string>(StringComparer.Ordinal);
+        using var command = store.Command("SELECT hash FROM structures");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            hashes.Add(reader.GetString(0));
+        }
+
+        return hashes;
+    }
+
     public void RecordLabelRequests(IReadOnlyList<long> structureIds, string method)
     {
         ArgumentNullException.ThrowIfNull(structureIds);
@@ -100,6 +113,16 @@ internal sealed class StepStore(CampaignStore store, long stepRun, int iteration
                 ("$i", iteration), ("$r", stepRun), ("$p", model.RelativePath), ("$h", model.Hash), ("$d", model.DatasetHash),
                 ("$n", model.Structures), ("$m", model.MetricsJson), ("$now", store.Now()));
             store.AppendEvent(iteration, stepRun, "model.fitted", null, $"model {model.Hash[..16]} fitted to {model.Structures} structures ({model.RelativePath})");
+        }
+
+        if (outcome.Validation is { } validation)
+        {
+            store.Execute(
+                "INSERT INTO validations (iteration, step_run, model_hash, structures, energy_rmse, force_rmse, survival, metrics, created) VALUES ($i, $r, $h, $n, $e, $f, $s, $m, $now)",
+                ("$i", iteration), ("$r", stepRun), ("$h", validation.ModelHash), ("$n", validation.Structures), ("$e", validation.EnergyRmseEVPerAtom),
+                ("$f", validation.ForceRmseEVPerAngstrom), ("$s", validation.Survival), ("$m", validation.MetricsJson), ("$now", store.Now()));
+            store.AppendEvent(iteration, stepRun, "model.validated", null, string.Create(CultureInfo.InvariantCulture,
+                $"model {validation.ModelHash[..16]} on {validation.Structures} validation structures: energy RMSE {validation.EnergyRmseEVPerAtom * 1000:F2} meV/atom, force RMSE {validation.ForceRmseEVPerAngstrom:F4} eV/Å"));
         }
 
         var now = store.Now();
@@ -187,6 +210,20 @@ public sealed partial class CampaignStore
 /// <summary>Model queries.</summary>
 public sealed partial class CampaignStore
 {
+    /// <summary>The last validation recorded, as (iteration, energy RMSE eV/atom, force RMSE eV/Å, survival), or <see langword="null"/>.</summary>
+    public (int Iteration, double? EnergyRmseEVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival)? LastValidation()
+    {
+        using var command = Command("SELECT iteration, energy_rmse, force_rmse, survival FROM validations ORDER BY id DESC LIMIT 1");
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        double? Value(int column) => reader.IsDBNull(column) ? null : reader.GetDouble(column);
+        return (reader.GetInt32(0), Value(1), Value(2), Value(3));
+    }
+
     /// <summary>The last model fitted in or before <paramref name="lastIteration"/>, or <see langword="null"/>.</summary>
     public Reports.ModelStatus? LastModel(int lastIteration)
     {

@@ -11,6 +11,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["data-efficiency"] = DataEfficiency.RunAsync,
     ["slurm-overhead"] = SlurmOverhead.RunAsync,
     ["snap-md-512"] = SnapMdVersusKim.RunAsync,
+    ["si-embedded"] = SiEmbeddedAcceptance.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

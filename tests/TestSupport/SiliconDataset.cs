@@ -11,7 +11,10 @@ namespace ActiveLearning.TestSupport;
 public static class SiliconDataset
 {
     /// <summary><paramref name="count"/> labelled frames, sampled every 20 fs after 400 fs of equilibration per temperature; config_type md_TK.</summary>
-    public static List<Structure> Frames(int count, int temperatures = 6)
+    /// <param name="count">Frames in all.</param>
+    /// <param name="temperatures">Temperatures (one run each); default 6.</param>
+    /// <param name="seed">MD seed of the first temperature (the t-th uses seed + t); default 1. Another seed gives frames a data set made with the default never saw.</param>
+    public static List<Structure> Frames(int count, int temperatures = 6, int seed = 1)
     {
         var teacher = StillingerWeber.Silicon();
         var frames = new List<Structure>(count);
@@ -27,7 +30,7 @@ public static class SiliconDataset
                 StartTemperatureK = temperature,
                 Steps = 400 + (take * 20),
                 TimestepFs = 1,
-                Seed = 1 + t,
+                Seed = seed + t,
             }, new Sampler(frames, temperature));
         }
 

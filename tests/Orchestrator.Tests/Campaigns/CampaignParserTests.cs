@@ -23,9 +23,9 @@ public sealed class CampaignParserTests : IDisposable
         campaign.Model.Should().Be(new ModelSpec { Level = 16, MinDist = 2.0, MaxDist = 5.0, RadialBasisSize = 8 });
         campaign.Reference.Should().Be(new PotentialReference("sw"));
         campaign.Clusters.Should().ContainSingle().Which.Value.Should().BeEquivalentTo(new ClusterSpec { Kind = "local", Cores = 2 });
-        campaign.Fit.Should().BeEquivalentTo(new FitSpec { Weights = new FitWeights(1.0, 0.01, 0.001), MaxIterations = 1000 });
+        campaign.Fit.Should().BeEquivalentTo(new FitSpec { Weights = new FitWeights(1.0, 0.1, 0.001), MaxIterations = 1000 });
 
-        campaign.Initial.Should().HaveCount(4);
+        campaign.Initial.Should().HaveCount(5);
         var ndsc = campaign.Initial[0].Should().BeOfType<GenerateStep>().Which.Generator.Should().BeOfType<NdscGenerator>().Subject;
         ndsc.Primitive.FullPath.Should().Be(Path.Combine(samples, "structures", "si-diamond.vasp"));
         ndsc.Primitive.Written.Should().Be("structures/si-diamond.vasp");
@@ -33,19 +33,21 @@ public sealed class CampaignParserTests : IDisposable
         ndsc.Scales.Should().Equal(0.97, 1.0, 1.03);
         var random = campaign.Initial[1].Should().BeOfType<GenerateStep>().Which.Generator.Should().BeOfType<RandomGenerator>().Subject;
         (random.Count, random.Atoms, random.VolumePerAtom, random.MinSeparation)
-            .Should().Be((20, new IntRange(4, 16), new DoubleRange(17, 23), 2.0));
-        campaign.Initial[2].Should().Be(new LabelStep("local"));
-        campaign.Initial[3].Should().Be(new FitStep(null));
+            .Should().Be((6, new IntRange(8, 16), new DoubleRange(18, 22), 2.2));
+        var rattle = campaign.Initial[2].Should().BeOfType<GenerateStep>().Which.Generator.Should().BeOfType<RattleGenerator>().Subject;
+        (rattle.Source.Written, rattle.Sigma, rattle.Copies).Should().Be(("structures/si-64.vasp", 0.05, 4));
+        campaign.Initial[3].Should().Be(new LabelStep("local"));
+        campaign.Initial[4].Should().Be(new FitStep(null));
 
         campaign.Loop.MaxIterations.Should().Be(20);
         campaign.Loop.StopWhen.QuietIterations.Should().Be(2);
         campaign.Loop.Steps.Select(s => s.Keyword).Should().Equal("explore", "select", "label", "fit", "validate");
         campaign.Loop.Steps[0].Should().BeEquivalentTo(new ExploreStep
         {
-            Walkers = 4, Ensemble = "nvt", Temperature = new DoubleRange(300, 1500), Steps = 5000, Grade = new GradeThresholds(2.1, 10),
+            Walkers = 4, Ensemble = "nvt", Temperature = new DoubleRange(300, 1500), Steps = 10000, Grade = new GradeThresholds(2.1, 10),
         }, options => options.Excluding(step => step.Location));
-        campaign.Loop.Steps[0].Location.Should().Be(new StepLocation("loop.steps[0]", 32, 7), "steps remember where they are written");
-        campaign.Loop.Steps[1].Should().Be(new SelectStep { Method = "maxvol", Limit = 20 });
+        campaign.Loop.Steps[0].Location.Should().Be(new StepLocation("loop.steps[0]", 38, 7), "steps remember where they are written");
+        campaign.Loop.Steps[1].Should().Be(new SelectStep { Method = "maxvol", Limit = 10 });
         campaign.Loop.Steps[4].Should().Be(new ValidateStep(0.1));
     }
 

@@ -26,7 +26,7 @@ public sealed class ValidateCommandTests : IDisposable
             .And.Contain("mtp level 16")
             .And.Contain("potential sw")
             .And.Contain("local (local)")
-            .And.Contain("generate ndsc → generate random → label → fit")
+            .And.Contain("generate ndsc → generate random → generate rattle → label → fit")
             .And.Contain("explore → select → label → fit → validate")
             .And.Contain(hash);
         Directory.Exists(Path.Combine(Path.GetDirectoryName(CampaignFiles.SamplePath)!, "runs")).Should().BeFalse("validating creates no workdir");

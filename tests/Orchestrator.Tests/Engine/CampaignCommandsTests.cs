@@ -134,7 +134,7 @@ public sealed class CampaignCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task Steps_the_engine_cannot_run_yet_fail_at_run_with_their_line_and_create_no_workdir()
+    public async Task A_select_step_without_an_explore_step_before_it_fails_at_run_with_its_line_and_creates_no_workdir()
     {
         var file = folder.File("c.yaml");
         File.WriteAllText(file, CampaignFiles.Minimal);
@@ -142,18 +142,22 @@ public sealed class CampaignCommandsTests : IDisposable
         var run = await AlRunner.Run("run", file);
 
         run.ExitCode.Should().Be(2);
-        run.StandardError.Should().Contain($"{file}:7:7: loop.steps[0]: the select step is not implemented yet");
+        run.StandardError.Should().Contain($"{file}:7:7: loop.steps[0]: a select step needs an explore step before it in the same iteration");
         Directory.Exists(folder.File("runs")).Should().BeFalse();
     }
 
     [Fact]
-    public async Task The_shipped_sample_says_which_steps_are_not_implemented_yet()
+    public async Task A_force_rmse_target_stops_the_loop_after_the_first_validation_that_meets_it()
     {
-        var run = await AlRunner.Run("run", CampaignFiles.SamplePath);
+        var file = SmallCampaign.Write(folder.Path, iterations: 3, explore: true, extra: "  stop_when: { force_rmse: 10.0 }");
 
-        run.ExitCode.Should().Be(2);
-        run.StandardError.Should().MatchRegex(@"si-embedded\.yaml:\d+:7: loop\.steps\[0\]: the explore step is not implemented yet");
-        Directory.Exists(Path.Combine(Path.GetDirectoryName(CampaignFiles.SamplePath)!, "runs")).Should().BeFalse();
+        var run = await AlRunner.Run("run", file);
+
+        run.ExitCode.Should().Be(0, run.StandardError);
+        run.StandardOutput.Should().MatchRegex(@"Campaign small finished: force_rmse: validation force RMSE \d+\.\d{4} eV/Å is within the target 10\.0000 eV/Å");
+        var status = await AlRunner.Run("status", SmallCampaign.Workdir(folder.Path));
+        status.StandardOutput.Should().Contain("iteration 1");
+        Directory.Exists(Path.Combine(SmallCampaign.Workdir(folder.Path), "iterations", "002")).Should().BeFalse("the loop stopped after iteration 1");
     }
 
     [Fact]

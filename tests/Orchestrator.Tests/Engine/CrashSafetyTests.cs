@@ -15,9 +15,16 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => folder.Dispose();
 
     [Fact]
-    public async Task A_campaign_killed_at_thirty_random_moments_and_resumed_ends_as_an_uninterrupted_run()
+    public Task A_campaign_killed_at_thirty_random_moments_and_resumed_ends_as_an_uninterrupted_run() =>
+        KillAndResume(explore: false, minimumKills: 30, minimumMidCampaign: 15);
+
+    [Fact]
+    public Task An_exploring_campaign_killed_at_random_moments_and_resumed_ends_as_an_uninterrupted_run() =>
+        KillAndResume(explore: true, minimumKills: 10, minimumMidCampaign: 5);
+
+    private async Task KillAndResume(bool explore, int minimumKills, int minimumMidCampaign)
     {
-        var reference = await UninterruptedRun("reference");
+        var reference = await UninterruptedRun("reference", explore);
         var clock = Stopwatch.StartNew();
         var random = new Random(20261121);
         var kills = 0;
@@ -27,13 +34,13 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
         // Kill moments are drawn up to the shortest full run seen so far, so they keep landing inside the campaign when
         // the machine's speed changes (a loaded CI runner, other builds on the same cores).
         var estimate = reference.Duration;
-        while ((kills < 30 || chains < 3) && chains < 60)
+        while ((kills < minimumKills || chains < 3) && chains < 60)
         {
             chains++;
             var chain = new TempDirectory();
             try
             {
-                var file = SmallCampaign.Write(chain.Path);
+                var file = SmallCampaign.Write(chain.Path, explore: explore);
                 var workdir = SmallCampaign.Workdir(chain.Path);
                 var started = false;
                 var finished = false;
@@ -114,10 +121,15 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
             }
         }
 
+        if (explore)
+        {
+            reference.Outcome.Structures.Should().Contain(s => s.EndsWith("@1", StringComparison.Ordinal), "exploration found and selected structures in iteration 1");
+        }
+
         output.WriteLine($"reference run {reference.Duration.TotalSeconds:F2} s; {kills} kills in {chains} chains, {midCampaign} after the campaign row existed; {clock.Elapsed.TotalSeconds:F1} s");
         output.WriteLine("progress at the kills (structures/labels/models): " + string.Join(" ", progress));
-        kills.Should().BeGreaterThanOrEqualTo(30);
-        midCampaign.Should().BeGreaterThanOrEqualTo(15, "most kills must land while the campaign is under way, not before it starts");
+        kills.Should().BeGreaterThanOrEqualTo(minimumKills);
+        midCampaign.Should().BeGreaterThanOrEqualTo(minimumMidCampaign, "most kills must land while the campaign is under way, not before it starts");
     }
 
     [Fact]
@@ -209,11 +221,11 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
         return (long)command.ExecuteScalar()! > 0;
     }
 
-    private async Task<(CampaignOutcome Outcome, TimeSpan Duration)> UninterruptedRun(string name)
+    private async Task<(CampaignOutcome Outcome, TimeSpan Duration)> UninterruptedRun(string name, bool explore = false)
     {
         var directory = Path.Combine(folder.Path, name);
         Directory.CreateDirectory(directory);
-        var file = SmallCampaign.Write(directory);
+        var file = SmallCampaign.Write(directory, explore: explore);
         var clock = Stopwatch.StartNew();
         var run = await AlProcess.RunAsync(directory, "run", file);
         clock.Stop();

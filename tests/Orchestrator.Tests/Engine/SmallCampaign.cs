@@ -7,7 +7,9 @@ namespace ActiveLearning.Orchestrator.Tests.Engine;
 internal static class SmallCampaign
 {
     /// <summary>Writes <c>si8.extxyz</c> (the 8-atom diamond cell) and <c>c.yaml</c> into the folder; returns the campaign file.</summary>
-    public static string Write(string folder, int initialCopies = 6, int loopCopies = 4, int iterations = 3, string? extra = null)
+    /// <remarks>With <paramref name="explore"/> each iteration explores with two short MD walkers and selects by MaxVol
+    /// instead of generating rattled copies, and validates on the held-out share of the initial structures.</remarks>
+    public static string Write(string folder, int initialCopies = 6, int loopCopies = 4, int iterations = 3, string? extra = null, bool explore = false)
     {
         var crystal = Zincblende.Conventional(5.431, 14, 14);
         StructureFiles.Write(Path.Combine(folder, "si8.extxyz"), [crystal], StructureFiles.ResolveFormat("si8.extxyz", null));
@@ -24,15 +26,27 @@ internal static class SmallCampaign
             loop:
               max_iterations: {iterations}
               steps:
-                - generate: {"{"} kind: rattle, source: si8.extxyz, sigma: 0.06, copies: {loopCopies} {"}"}
-                - label: {"{"}{"}"}
-                - fit: {"{"}{"}"}
+            {(explore ? ExploreSteps(loopCopies) : RattleSteps(loopCopies))}
             {extra ?? string.Empty}
             """;
         var path = Path.Combine(folder, "c.yaml");
         File.WriteAllText(path, text);
         return path;
     }
+
+    private static string RattleSteps(int copies) => $"""
+                - generate: {"{"} kind: rattle, source: si8.extxyz, sigma: 0.06, copies: {copies} {"}"}
+                - label: {"{"}{"}"}
+                - fit: {"{"}{"}"}
+            """;
+
+    private static string ExploreSteps(int limit) => $"""
+                - explore: {"{"} walkers: 2, temperature: [600, 1200], steps: 300, grade: {"{"} select: 1.1, break: 50 {"}"} {"}"}
+                - select: {"{"} method: maxvol, limit: {limit} {"}"}
+                - label: {"{"}{"}"}
+                - fit: {"{"}{"}"}
+                - validate: {"{"} fraction: 0.2 {"}"}
+            """;
 
     public static string Workdir(string folder) => Path.Combine(folder, "runs", "small");
 }
