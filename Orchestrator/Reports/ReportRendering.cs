@@ -94,7 +94,7 @@ public static class ReportRendering
         var text = new StringBuilder();
         foreach (var line in table)
         {
-            text.AppendJoin("  ", line.Select((cell, c) => c == 1 || c == line.Length - 1 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).Append('\n');
+            text.Append(string.Join("  ", line.Select((cell, c) => c == 1 || c == line.Length - 1 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd()).Append('\n');
         }
 
         return text.ToString();
