@@ -85,6 +85,7 @@ public static class AlCli
         root.Add(CampaignRunCommands.Resume(context));
         root.Add(CampaignInspectCommands.Status(context));
         root.Add(CampaignInspectCommands.Audit(context));
+        root.Add(CampaignInspectCommands.Report(context));
         root.Add(CampaignInspectCommands.Export(context));
 
         // The built-in action reports the entry assembly's version, which is the test host when al runs in-process.

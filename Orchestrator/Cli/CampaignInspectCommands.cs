@@ -11,7 +11,7 @@ using ActiveLearning.Orchestrator.Store;
 
 namespace ActiveLearning.Orchestrator.Cli;
 
-/// <summary><c>al status</c>, <c>al audit</c> and <c>al export</c>: read a campaign's work directory (also while it runs).</summary>
+/// <summary><c>al status</c>, <c>al audit</c>, <c>al report</c> and <c>al export</c>: read a campaign's work directory (also while it runs).</summary>
 internal static class CampaignInspectCommands
 {
     public static Command Status(CliContext context)
@@ -170,6 +170,37 @@ internal static class CampaignInspectCommands
             }
 
             await context.Error.WriteLineAsync(message + ".");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Report(CliContext context)
+    {
+        var workdir = new Argument<string>("workdir") { Description = "The campaign's work directory." };
+        var output = new Option<string?>("--output", "-o") { Description = "The HTML file to write (default: WORKDIR/report.html).", HelpName = "FILE.html" };
+        var command = new Command(
+            "report",
+            """
+            A self-contained HTML page of a campaign (inline SVG plots, no scripts): labels, the γ of the explored
+            candidates, validation errors (energy meV/atom, forces eV/Å) and survival per iteration, and the same figures as
+            a table on the terminal, one row per iteration. Reads the work directory without changing it (except the page).
+
+            Examples:
+              al report runs/si-embedded
+              al report runs/si-embedded -o si.html
+            """)
+        {
+            workdir, output,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var store = OpenOrThrow(parse.GetValue(workdir)!, context);
+            var report = CampaignReport.Read(store);
+            var target = parse.GetValue(output) ?? Path.Combine(store.Workdir, "report.html");
+            AtomicTextFile.Write(target, writer => ReportRendering.WriteHtml(report, writer));
+            await context.Output.WriteAsync(ReportRendering.SummaryTable(report));
+            await context.Error.WriteLineAsync($"Wrote {target}.");
             return ExitCodes.Ok;
         });
         return command;

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using ActiveLearning.Activities.Exploration;
+using ActiveLearning.Atomistics.Formats;
+using ActiveLearning.Orchestrator.Engine;
+using ActiveLearning.Orchestrator.Store;
+
+namespace ActiveLearning.Orchestrator.Reports;
+
+/// <summary>One validate step's figures.</summary>
+/// <param name="Iteration">The iteration it ran in.</param>
+/// <param name="ModelHash">SHA-256 of the model it judged.</param>
+/// <param name="Structures">Validation structures.</param>
+/// <param name="EnergyRmseMeVPerAtom">Energy RMSE, meV/atom.</param>
+/// <param name="ForceRmseEVPerAngstrom">Force RMSE, eV/Å.</param>
+/// <param name="Survival">Share of survival runs that finished (0–1), or null when none ran.</param>
+public sealed record ReportValidation(int Iteration, string ModelHash, int Structures, double? EnergyRmseMeVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival);
+
+/// <summary>What an iteration's explore step found: the γ of every candidate it kept and the largest γ any walker saw.</summary>
+/// <param name="Gammas">γ of each candidate (frames above γ_select), ascending.</param>
+/// <param name="MaxGamma">The largest γ among all graded frames (from the walker summaries; the candidates' maximum when those are missing).</param>
+public sealed record ReportExploration(IReadOnlyList<double> Gammas, double MaxGamma);
+
+/// <summary>One row of the report: one iteration.</summary>
+/// <param name="Iteration">0 for the initial steps.</param>
+/// <param name="State">running or finished.</param>
+/// <param name="Added">Structures the iteration added to the data set.</param>
+/// <param name="Labelled">Successful labels computed in the iteration.</param>
+/// <param name="Failed">Labels that failed in the iteration.</param>
+/// <param name="Exploration">What its explore step found, or null when it explored nothing.</param>
+/// <param name="Validation">Its last validate step's figures, or null.</param>
+/// <param name="Model"><c>new</c> (first model), <c>replaced</c>, <c>kept</c> (the fit guard kept the previous model) or null (no fit).</param>
+/// <param name="Guard">The fit guard's decision in words, when it judged.</param>
+public sealed record ReportIteration(
+    int Iteration, string State, int Added, int Labelled, int Failed, ReportExploration? Exploration, ReportValidation? Validation, string? Model, string? Guard);
+
+/// <summary>
+/// What <c>al report</c> shows, per iteration. Counts, models and validations come from the store (the audit's queries);
+/// the γ of the candidates come from the explore step's recorded files, <c>iterations/NNN/candidates.extxyz</c> and
+/// <c>walkers.json</c>, since the store keeps γ only for the structures selected.
+/// </summary>
+/// <param name="Campaign">The campaign's name.</param>
+/// <param name="State">Its state as last recorded.</param>
+/// <param name="StopReason">Why it finished or stopped.</param>
+/// <param name="Iterations">One row per iteration, in order.</param>
+public sealed record CampaignReport(string Campaign, string State, string? StopReason, IReadOnlyList<ReportIteration> Iterations)
+{
+    /// <summary>Reads the report from a store and the work directory's iteration folders.</summary>
+    /// <exception cref="IOException">An explore step's files cannot be read.</exception>
+    public static CampaignReport Read(CampaignStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var campaign = store.ReadCampaign();
+        var audit = AuditReport.ForIterations(store, null);
+        var labelled = audit.Iterations.SelectMany(i => i.Added).SelectMany(s => s.Labels).Where(l => l.Status == "ok")
+            .GroupBy(l => l.Iteration).ToDictionary(g => g.Key, g => g.Count());
+        var validations = store.ReportValidations().GroupBy(v => v.Iteration).ToDictionary(g => g.Key, g => g.Last());
+        var rows = new List<ReportIteration>();
+        string? previousModel = null;
+        foreach (var iteration in audit.Iterations)
+        {
+            string? model = null, guard = null;
+            if (iteration.Models.Count > 0)
+            {
+                var last = iteration.Models[^1];
+                model = previousModel is null ? "new" : last.Hash == previousModel ? "kept" : "replaced";
+                guard = last.Metrics.ValueKind == JsonValueKind.Object && last.Metrics.TryGetProperty("Guard", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString() : null;
+                previousModel = last.Hash;
+            }
+
+            rows.Add(new ReportIteration(
+                iteration.Iteration, iteration.State, iteration.Added.Count, labelled.GetValueOrDefault(iteration.Iteration), iteration.LabelFailures.Count,
+                ReadExploration(new IterationArtifacts(store.Workdir, iteration.Iteration)), validations.GetValueOrDefault(iteration.Iteration), model, guard));
+        }
+
+        return new CampaignReport(campaign.Name, campaign.State, campaign.StopReason, rows);
+    }
+
+    private static ReportExploration? ReadExploration(IterationArtifacts artifacts)
+    {
+        var candidates = artifacts.PathOf(ExploreActivity.CandidatesFile);
+        var walkers = artifacts.PathOf(ExploreActivity.WalkersFile);
+        if (!File.Exists(candidates) && !File.Exists(walkers))
+        {
+            return null;
+        }
+
+        var gammas = new List<double>();
+        if (File.Exists(candidates))
+        {
+            foreach (var structure in StructureFiles.Read(candidates, StructureFiles.ResolveFormat(candidates, null)))
+            {
+                if (structure.Info.TryGetValue("gamma", out var gamma))
+                {
+                    gammas.Add(gamma.AsReal());
+                }
+            }
+        }
+
+        gammas.Sort();
+        var max = gammas.Count == 0 ? 0.0 : gammas[^1];
+        if (File.Exists(walkers))
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(walkers));
+            foreach (var walker in document.RootElement.EnumerateArray())
+            {
+                if (walker.TryGetProperty(nameof(WalkerSummary.MaxGamma), out var value) && value.ValueKind == JsonValueKind.Number)
+                {
+                    max = Math.Max(max, value.GetDouble());
+                }
+            }
+        }
+
+        return new ReportExploration(gammas, max);
+    }
+}
