@@ -72,4 +72,11 @@ public sealed record StepOutcome
 /// <param name="Survival">Share of survival runs that finished (0–1), or null when none were run.</param>
 /// <param name="MetricsJson">Every figure as JSON (errors overall and per config_type; survival runs), for the audit.</param>
 public sealed record ValidationRecord(
-    string ModelHash, int Structures, double? EnergyRmseEVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival, string MetricsJson);
+    string ModelHash, int Structures, double? EnergyRmseEVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival, string MetricsJson)
+{
+    /// <summary>Survival runs made, or null when none were run.</summary>
+    public int? SurvivalRuns { get; init; }
+
+    /// <summary>Survival runs that finished all their steps, or null when none were run.</summary>
+    public int? Survived { get; init; }
+}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ActiveLearning.Activities.Exploration;
 using ActiveLearning.Activities.Ports;
 using ActiveLearning.Atomistics.Potentials;
 using ActiveLearning.Selection.DOptimality;
@@ -34,7 +35,15 @@ public static class ValidateActivity
         SurvivalResult? survived = null;
         if (survival is { } s)
         {
-            survived = await SurvivalTest.RunAsync(model, s.ActiveSet, s.Starts, s.Options, cancellationToken: cancellationToken);
+            var finished = 0;
+            var progress = new RunsFinished(p =>
+            {
+                if (p.Finished)
+                {
+                    context.Progress.Report(new ActivityProgress(Interlocked.Increment(ref finished), s.Options.Runs, "survival runs"));
+                }
+            });
+            survived = await SurvivalTest.RunAsync(model, s.ActiveSet, s.Starts, s.Options, progress, cancellationToken);
         }
 
         var overall = report.Overall;
@@ -45,7 +54,11 @@ public static class ValidateActivity
             survival = survived is null ? null : new { survived.Survived, runs = survived.Runs.Count, reasons = survived.Runs.Select(r => r.Message) },
         }, JsonOptions);
         var record = new ValidationRecord(
-            modelHash, validation.Structures.Count, overall.EnergyRmseMeVPerAtom / 1000, overall.ForceRmseEVPerAngstrom, survived?.Rate, metrics);
+            modelHash, validation.Structures.Count, overall.EnergyRmseMeVPerAtom / 1000, overall.ForceRmseEVPerAngstrom, survived?.Rate, metrics)
+        {
+            SurvivalRuns = survived?.Runs.Count,
+            Survived = survived?.Survived,
+        };
         cancellationToken.ThrowIfCancellationRequested();
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"model {modelHash[..16]} on {validation.Structures.Count} validation structures: energy RMSE {overall.EnergyRmseMeVPerAtom:F2} meV/atom, force RMSE {overall.ForceRmseEVPerAngstrom:F4} eV/Å")
@@ -53,6 +66,12 @@ public static class ValidateActivity
         context.Store.Complete(new StepOutcome { Summary = summary, Validation = record });
         context.Log.Information("{Step}: {Summary}", context.StepName, summary);
         return record;
+    }
+
+    // Reports on the run's own thread as it ends (Progress<T> would post to the thread pool, after the step may have ended).
+    private sealed class RunsFinished(Action<ExplorationProgress> report) : IProgress<ExplorationProgress>
+    {
+        public void Report(ExplorationProgress value) => report(value);
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };

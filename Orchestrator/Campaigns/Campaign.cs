@@ -198,6 +198,13 @@ public sealed record StopRule
 
     /// <summary>Stop when the validation force RMSE is below this, eV/Å (&gt; 0); default none.</summary>
     public double? ForceRmse { get; init; }
+
+    /// <summary>
+    /// Stop when the share of the last validate step's survival runs that finished reaches this (0 &lt; s ≤ 1); default none.
+    /// Left out of the definition hash when not set, so campaigns without it keep their hashes.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Survival { get; init; }
 }
 
 /// <summary>One step of a campaign.</summary>
@@ -368,6 +375,36 @@ public sealed record ValidateStep(double Fraction = 0.1) : CampaignStep
 {
     /// <inheritdoc/>
     public override string Keyword => "validate";
+
+    /// <summary>
+    /// Hot MD runs with the model after the errors are measured (the survival test); default none (off). Left out of the
+    /// definition hash when not set, so campaigns without it keep their hashes.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SurvivalSpec? Survival { get; init; }
+}
+
+/// <summary>
+/// <c>validate.survival:</c> N Langevin MD runs of L steps at one temperature with the model in use, from structures of the
+/// training set; a run survives when it ends without γ above <see cref="GradeBreak"/>, overlapping atoms, an escaped atom or
+/// an MD failure.
+/// </summary>
+public sealed record SurvivalSpec
+{
+    /// <summary>Runs N (1–10,000); default 10.</summary>
+    public int Runs { get; init; } = 10;
+
+    /// <summary>MD steps per run L (≥ 1); default 10,000.</summary>
+    public int Steps { get; init; } = 10_000;
+
+    /// <summary>Temperature of the runs, K (&gt; 0); default 1500.</summary>
+    public double Temperature { get; init; } = 1500;
+
+    /// <summary>Time step, fs (0 &lt; dt ≤ 100); default 1.</summary>
+    public double Timestep { get; init; } = 1.0;
+
+    /// <summary>γ above which a run counts as failed (&gt; 1); default 10.</summary>
+    public double GradeBreak { get; init; } = 10;
 }
 
 /// <summary>An inclusive integer range.</summary>

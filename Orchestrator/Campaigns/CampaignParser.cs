@@ -381,7 +381,7 @@ public static partial class CampaignParser
 
         private StopRule? ReadStop(YamlNode node)
         {
-            if (Open(node, "loop.stop_when", "quiet_iterations", "energy_rmse", "force_rmse") is not { } map)
+            if (Open(node, "loop.stop_when", "quiet_iterations", "energy_rmse", "force_rmse", "survival") is not { } map)
             {
                 return null;
             }
@@ -391,6 +391,7 @@ public static partial class CampaignParser
                 QuietIterations = map.Optional("quiet_iterations", n => Int(n, "loop.stop_when.quiet_iterations", 1, int.MaxValue)),
                 EnergyRmse = map.Optional("energy_rmse", n => Double(n, "loop.stop_when.energy_rmse", 0, double.MaxValue, lowExclusive: true)),
                 ForceRmse = map.Optional("force_rmse", n => Double(n, "loop.stop_when.force_rmse", 0, double.MaxValue, lowExclusive: true)),
+                Survival = map.Optional("survival", n => Double(n, "loop.stop_when.survival", 0, 1, lowExclusive: true)),
             };
         }
 
@@ -598,13 +599,13 @@ public static partial class CampaignParser
 
         private ValidateStep? ReadValidate(YamlNode node, string what)
         {
-            if (Open(node, what, "fraction") is not { } map)
+            if (Open(node, what, "fraction", "survival") is not { } map)
             {
                 return null;
             }
 
             var fraction = map.Optional("fraction", n => Double(n, what + ".fraction", 0, 1, lowExclusive: true, highExclusive: true)) ?? 0.1;
-            return new ValidateStep(fraction);
+            return new ValidateStep(fraction) { Survival = map.Optional("survival", n => ReadSurvival(n, what + ".survival")) };
         }
 
         // ---- node helpers: each reports its own error and returns null on failure ----

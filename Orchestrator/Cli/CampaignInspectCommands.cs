@@ -48,7 +48,7 @@ internal static class CampaignInspectCommands
             text.AppendLine(CultureInfo.InvariantCulture, $"  iteration   {report.Iteration} ({report.IterationsFinished} finished)");
             if (report.Step is { } step)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  step        {step.Step} ({step.Keyword}) in iteration {step.Iteration}: {step.State}, attempt {step.Attempt}, heartbeat {step.Heartbeat}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  step        {step.Step} ({step.Keyword}) in iteration {step.Iteration}: {step.State}, attempt {step.Attempt}, heartbeat {step.Heartbeat}{HeartbeatAge(step, report.Workdir)}");
                 if (step.Summary is not null)
                 {
                     text.AppendLine(CultureInfo.InvariantCulture, $"              {step.Summary}");
@@ -62,6 +62,11 @@ internal static class CampaignInspectCommands
 
             text.AppendLine(CultureInfo.InvariantCulture, $"  structures  {report.Structures} ({report.Labelled} labelled, {report.LabelFailures} label failures, {report.Rejected} candidates rejected)");
             text.AppendLine(CultureInfo.InvariantCulture, $"  jobs        {report.JobsInFlight} in flight");
+            if (report.LastValidation is { } validation)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  validation  iteration {validation.Iteration}, model sha256 {validation.ModelHash[..16]}…: {Validation(validation.EnergyRmseMeVPerAtom, validation.ForceRmseEVPerAngstrom, validation.SurvivalRuns, validation.Survived)}");
+            }
+
             text.Append(report.LastModel is { } model
                 ? string.Create(CultureInfo.InvariantCulture, $"  model       {model.Path} (iteration {model.Iteration}, {model.Structures} structures, sha256 {model.Hash[..16]}…): {Metrics(model.Metrics)}")
                 : "  model       none yet");
@@ -261,6 +266,23 @@ internal static class CampaignInspectCommands
         return text;
     }
 
+    private static string HeartbeatAge(StepStatus step, string workdir)
+    {
+        if (step.State != "running")
+        {
+            return string.Empty;
+        }
+
+        var age = string.Create(CultureInfo.InvariantCulture, $" ({step.HeartbeatAgeSeconds:F0} s ago)");
+        return step.Stale ? $"{age}: stale (process gone?); continue with al resume {workdir}" : age;
+    }
+
+    private static string Validation(double? energyMeV, double? force, int? runs, int? survived)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture, $"energy RMSE {energyMeV:F2} meV/atom, force RMSE {force:F4} eV/Å");
+        return runs is { } n ? text + string.Create(CultureInfo.InvariantCulture, $", survival {survived}/{n} runs") : text;
+    }
+
     private static string AuditText(AuditReport report)
     {
         var text = new StringBuilder();
@@ -297,6 +319,17 @@ internal static class CampaignInspectCommands
             foreach (var model in iteration.Models)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  model {model.Path} sha256 {model.Hash[..16]}… fitted to {model.Structures} structures: {Metrics(model.Metrics)}");
+            }
+
+            foreach (var walker in iteration.Walkers)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  walker {walker.Walker}: {walker.StopReason} after {walker.StepsDone} MD steps, max γ {walker.MaxGamma:F2}, {walker.Candidates} candidates");
+            }
+
+            foreach (var validation in iteration.Validations)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"  validation of model sha256 {validation.ModelHash[..16]}… on {validation.Structures} structures: {Validation(validation.EnergyRmseMeVPerAtom, validation.ForceRmseEVPerAngstrom, validation.SurvivalRuns, validation.Survived)}");
             }
         }
 

@@ -139,13 +139,19 @@ internal static class CampaignRunCommands
 
     private static async Task<int> RunEngineAsync(CliContext context, Campaign campaign, CampaignStore store, string how, CancellationToken cancellationToken)
     {
-        using var log = RunLog.Create(store.Workdir, context.Error, context.Time);
+        // Live progress bars only on a real terminal; a file, a pipe or a test's writer gets throttled log lines.
+        var terminal = TerminalProgressDisplay.ShouldUse(ReferenceEquals(context.Error, Console.Error), Console.IsErrorRedirected, Environment.GetEnvironmentVariable("TERM"))
+            ? TerminalProgressDisplay.StandardErrorConsole()
+            : null;
+        using var log = RunLog.Create(store.Workdir, context.Error, context.Time, terminal);
         log.Information("Campaign {Name} {How} in {Workdir}", campaign.Name, how, store.Workdir);
-        var engine = new CampaignEngine(campaign, store, log, context.Time);
         EngineResult result;
         try
         {
-            result = await engine.RunAsync(cancellationToken);
+            result = terminal is null
+                ? await new CampaignEngine(campaign, store, log, context.Time).RunAsync(cancellationToken)
+                : await TerminalProgressDisplay.RunAsync(terminal, display =>
+                    new CampaignEngine(campaign, store, log, context.Time) { ProgressDisplay = display }.RunAsync(cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -29,7 +29,7 @@ public sealed record EngineResult(bool Finished, string Message);
 /// after a crash or a stop continues where the campaign was. Each step draws its random numbers from a seed derived from
 /// the campaign seed, its iteration and its position, which makes a resumed campaign identical to an uninterrupted one.
 /// </summary>
-public sealed class CampaignEngine
+public sealed partial class CampaignEngine
 {
     private readonly Campaign campaign;
     private readonly CampaignStore store;
@@ -88,6 +88,8 @@ public sealed class CampaignEngine
         {
             problems.Add($"{file}: loop.stop_when: energy_rmse and force_rmse need a validate step in loop.steps");
         }
+
+        problems.AddRange(SurvivalProblems(campaign, file));
 
         var loopSteps = campaign.Loop.Steps;
         for (var i = 0; i < loopSteps.Length; i++)
@@ -192,6 +194,11 @@ public sealed class CampaignEngine
             }
         }
 
+        if (SurvivalStopReason(nextIteration) is { } survival)
+        {
+            return survival;
+        }
+
         if (loop.StopWhen.QuietIterations is { } quiet)
         {
             var finished = store.Iterations().Where(i => i.Number >= 1 && i.Number < nextIteration && i.State == "finished").ToList();
@@ -238,9 +245,11 @@ public sealed class CampaignEngine
             }
 
             var stepRun = store.StartStepRun(iteration, index, path, step.Keyword, paramsHash);
+            using var heartbeat = store.StartHeartbeat(stepRun, HeartbeatInterval);
+            using var progress = BeginProgress(path);
             var context = new ActivityContext(
                 store.ForStep(stepRun, iteration), new IterationArtifacts(store.Workdir, iteration), time,
-                new ThrottledProgress(log, path, time), new SerilogActivityLog(log), path);
+                progress, new SerilogActivityLog(log), path);
             try
             {
                 await RunStepAsync(step, context, iteration, index, cancellationToken);
@@ -303,12 +312,12 @@ public sealed class CampaignEngine
                     break;
                 }
 
-            case ValidateStep:
+            case ValidateStep validate:
                 {
                     var model = CurrentModelOrThrow(step);
                     var set = Validation() ?? throw new InvalidOperationException(
                         "the validation set is empty: the initial steps labelled no structure to hold out");
-                    await ValidateActivity.RunAsync(context, model.Potential, model.Hash, set, null, cancellationToken);
+                    await ValidateActivity.RunAsync(context, model.Potential, model.Hash, set, Survival(validate, model.Potential, iteration, index), cancellationToken);
                     break;
                 }
             default:
@@ -436,22 +445,5 @@ public sealed class CampaignEngine
         public void Information(string messageTemplate, params object?[] values) => log.Information(messageTemplate, values);
 
         public void Warning(string messageTemplate, params object?[] values) => log.Warning(messageTemplate, values);
-    }
-
-    // Long steps report every item; a line every two seconds says the campaign is alive without flooding the log.
-    private sealed class ThrottledProgress(ILogger log, string step, TimeProvider time) : IProgress<ActivityProgress>
-    {
-        private long last = time.GetTimestamp();
-
-        public void Report(ActivityProgress value)
-        {
-            if (value.Done != value.Total && time.GetElapsedTime(last) < TimeSpan.FromSeconds(2))
-            {
-                return;
-            }
-
-            last = time.GetTimestamp();
-            log.Information("{Step}: {Done}/{Total} {What}", step, value.Done, value.Total, value.What);
-        }
     }
 }

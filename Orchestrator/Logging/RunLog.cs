@@ -17,7 +17,11 @@ internal static class RunLog
 {
     private const string HumanTemplate = "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}";
 
-    public static Serilog.Core.Logger Create(string workdir, TextWriter error, TimeProvider time)
+    /// <param name="workdir">The campaign's work directory (the JSON log goes to its <c>logs/</c>).</param>
+    /// <param name="error">Where human lines go when no <paramref name="terminal"/> is given.</param>
+    /// <param name="time">The clock (names the log file).</param>
+    /// <param name="terminal">A console with live progress bars: human lines go through it so they scroll above the bars.</param>
+    public static Serilog.Core.Logger Create(string workdir, TextWriter error, TimeProvider time, Spectre.Console.IAnsiConsole? terminal = null)
     {
         var logs = Path.Combine(workdir, "logs");
         Directory.CreateDirectory(logs);
@@ -26,7 +30,9 @@ internal static class RunLog
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Information()
             .WriteTo.File(new JsonFormatter(renderMessage: true, formatProvider: CultureInfo.InvariantCulture), file);
-        configuration = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected
+        configuration = terminal is not null
+            ? configuration.WriteTo.Sink(new AnsiConsoleSink(terminal, new MessageTemplateTextFormatter(HumanTemplate, CultureInfo.InvariantCulture)))
+            : ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected
             ? configuration.WriteTo.Console(outputTemplate: HumanTemplate, standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture)
             : configuration.WriteTo.Sink(new TextWriterSink(error, new MessageTemplateTextFormatter(HumanTemplate, CultureInfo.InvariantCulture)));
         return configuration.CreateLogger();

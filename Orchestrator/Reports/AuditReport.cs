@@ -59,16 +59,39 @@ public sealed record AuditRejection(string Hash, long? DuplicateOf, AuditOrigin 
 /// <param name="Metrics">Training errors.</param>
 public sealed record AuditModel(string Path, string Hash, string DatasetHash, int Structures, JsonElement Metrics);
 
-/// <summary>One iteration: what was added, rejected, failed to label, and fitted.</summary>
+/// <summary>A validate step's measurement of the model in use.</summary>
+/// <param name="ModelHash">SHA-256 of the model file judged.</param>
+/// <param name="Structures">Validation structures.</param>
+/// <param name="EnergyRmseMeVPerAtom">Energy RMSE, meV/atom.</param>
+/// <param name="ForceRmseEVPerAngstrom">Force RMSE, eV/Å.</param>
+/// <param name="Survival">Share of survival runs that finished (0–1), or null when none ran.</param>
+/// <param name="SurvivalRuns">Survival runs made, or null.</param>
+/// <param name="Survived">Survival runs that finished, or null.</param>
+/// <param name="Metrics">Every figure: errors overall and per config_type, and each survival run's end in words.</param>
+public sealed record AuditValidation(
+    string ModelHash, int Structures, double? EnergyRmseMeVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival, int? SurvivalRuns, int? Survived,
+    JsonElement Metrics);
+
+/// <summary>An explore walker that finished (committed as it finished).</summary>
+/// <param name="Walker">The walker (0-based).</param>
+/// <param name="StopReason">Completed, GammaBreak, Overlap, FlewApart or Failed.</param>
+/// <param name="StepsDone">MD steps it ran.</param>
+/// <param name="MaxGamma">The largest γ of its graded frames, or null when none could be graded.</param>
+/// <param name="Candidates">Frames it kept above γ_select.</param>
+public sealed record AuditWalker(int Walker, string StopReason, int StepsDone, double? MaxGamma, int Candidates);
+
+/// <summary>One iteration: what was added, rejected, failed to label, fitted and measured.</summary>
 /// <param name="Iteration">0 for the initial steps.</param>
 /// <param name="State">running or finished.</param>
 /// <param name="Added">Structures added.</param>
 /// <param name="Rejected">Candidates rejected.</param>
 /// <param name="LabelFailures">Labels that failed in this iteration (of structures of any iteration).</param>
 /// <param name="Models">Models fitted.</param>
+/// <param name="Walkers">Explore walkers that finished, by walker.</param>
+/// <param name="Validations">Validate steps' measurements.</param>
 public sealed record AuditIteration(
     int Iteration, string State, IReadOnlyList<AuditStructure> Added, IReadOnlyList<AuditRejection> Rejected, IReadOnlyList<AuditLabel> LabelFailures,
-    IReadOnlyList<AuditModel> Models);
+    IReadOnlyList<AuditModel> Models, IReadOnlyList<AuditWalker> Walkers, IReadOnlyList<AuditValidation> Validations);
 
 /// <summary>One event of the append-only log.</summary>
 /// <param name="Time">UTC, ISO 8601.</param>
@@ -105,7 +128,8 @@ public sealed record AuditReport(string Schema, string Campaign, IReadOnlyList<A
 
             var structures = store.AuditStructures("s.iteration = $n", ("$n", row.Number));
             iterations.Add(new AuditIteration(
-                row.Number, row.State, structures, store.AuditRejections(row.Number), store.AuditLabelFailures(row.Number), store.AuditModels(row.Number)));
+                row.Number, row.State, structures, store.AuditRejections(row.Number), store.AuditLabelFailures(row.Number), store.AuditModels(row.Number),
+                store.AuditWalkers(row.Number), store.AuditValidations(row.Number)));
         }
 
         return new AuditReport(SchemaName, store.ReadCampaign().Name, iterations, null, []);

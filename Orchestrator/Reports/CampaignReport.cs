@@ -1,7 +1,4 @@
 using System.Text.Json;
-using ActiveLearning.Activities.Exploration;
-using ActiveLearning.Atomistics.Formats;
-using ActiveLearning.Orchestrator.Engine;
 using ActiveLearning.Orchestrator.Store;
 
 namespace ActiveLearning.Orchestrator.Reports;
@@ -13,11 +10,18 @@ namespace ActiveLearning.Orchestrator.Reports;
 /// <param name="EnergyRmseMeVPerAtom">Energy RMSE, meV/atom.</param>
 /// <param name="ForceRmseEVPerAngstrom">Force RMSE, eV/Å.</param>
 /// <param name="Survival">Share of survival runs that finished (0–1), or null when none ran.</param>
-public sealed record ReportValidation(int Iteration, string ModelHash, int Structures, double? EnergyRmseMeVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival);
+public sealed record ReportValidation(int Iteration, string ModelHash, int Structures, double? EnergyRmseMeVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival)
+{
+    /// <summary>Survival runs made, or null when none ran.</summary>
+    public int? SurvivalRuns { get; init; }
+
+    /// <summary>Survival runs that finished all their steps, or null when none ran.</summary>
+    public int? Survived { get; init; }
+}
 
 /// <summary>What an iteration's explore step found: the γ of every candidate it kept and the largest γ any walker saw.</summary>
 /// <param name="Gammas">γ of each candidate (frames above γ_select), ascending.</param>
-/// <param name="MaxGamma">The largest γ among all graded frames (from the walker summaries; the candidates' maximum when those are missing).</param>
+/// <param name="MaxGamma">The largest γ among all graded frames of its walkers.</param>
 public sealed record ReportExploration(IReadOnlyList<double> Gammas, double MaxGamma);
 
 /// <summary>One row of the report: one iteration.</summary>
@@ -34,9 +38,8 @@ public sealed record ReportIteration(
     int Iteration, string State, int Added, int Labelled, int Failed, ReportExploration? Exploration, ReportValidation? Validation, string? Model, string? Guard);
 
 /// <summary>
-/// What <c>al report</c> shows, per iteration. Counts, models and validations come from the store (the audit's queries);
-/// the γ of the candidates come from the explore step's recorded files, <c>iterations/NNN/candidates.extxyz</c> and
-/// <c>walkers.json</c>, since the store keeps γ only for the structures selected.
+/// What <c>al report</c> shows, per iteration, all from the store: counts, models and validations (the audit's queries),
+/// and the γ of the candidates and the largest γ of each walker, recorded by the explore step as its walkers finished.
 /// </summary>
 /// <param name="Campaign">The campaign's name.</param>
 /// <param name="State">Its state as last recorded.</param>
@@ -44,8 +47,7 @@ public sealed record ReportIteration(
 /// <param name="Iterations">One row per iteration, in order.</param>
 public sealed record CampaignReport(string Campaign, string State, string? StopReason, IReadOnlyList<ReportIteration> Iterations)
 {
-    /// <summary>Reads the report from a store and the work directory's iteration folders.</summary>
-    /// <exception cref="IOException">An explore step's files cannot be read.</exception>
+    /// <summary>Reads the report from a store.</summary>
     public static CampaignReport Read(CampaignStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -54,6 +56,7 @@ public sealed record CampaignReport(string Campaign, string State, string? StopR
         var labelled = audit.Iterations.SelectMany(i => i.Added).SelectMany(s => s.Labels).Where(l => l.Status == "ok")
             .GroupBy(l => l.Iteration).ToDictionary(g => g.Key, g => g.Count());
         var validations = store.ReportValidations().GroupBy(v => v.Iteration).ToDictionary(g => g.Key, g => g.Last());
+        var explorations = store.ReportExplorations();
         var rows = new List<ReportIteration>();
         string? previousModel = null;
         foreach (var iteration in audit.Iterations)
@@ -69,47 +72,9 @@ public sealed record CampaignReport(string Campaign, string State, string? StopR
 
             rows.Add(new ReportIteration(
                 iteration.Iteration, iteration.State, iteration.Added.Count, labelled.GetValueOrDefault(iteration.Iteration), iteration.LabelFailures.Count,
-                ReadExploration(new IterationArtifacts(store.Workdir, iteration.Iteration)), validations.GetValueOrDefault(iteration.Iteration), model, guard));
+                explorations.GetValueOrDefault(iteration.Iteration), validations.GetValueOrDefault(iteration.Iteration), model, guard));
         }
 
         return new CampaignReport(campaign.Name, campaign.State, campaign.StopReason, rows);
-    }
-
-    private static ReportExploration? ReadExploration(IterationArtifacts artifacts)
-    {
-        var candidates = artifacts.PathOf(ExploreActivity.CandidatesFile);
-        var walkers = artifacts.PathOf(ExploreActivity.WalkersFile);
-        if (!File.Exists(candidates) && !File.Exists(walkers))
-        {
-            return null;
-        }
-
-        var gammas = new List<double>();
-        if (File.Exists(candidates))
-        {
-            foreach (var structure in StructureFiles.Read(candidates, StructureFiles.ResolveFormat(candidates, null)))
-            {
-                if (structure.Info.TryGetValue("gamma", out var gamma))
-                {
-                    gammas.Add(gamma.AsReal());
-                }
-            }
-        }
-
-        gammas.Sort();
-        var max = gammas.Count == 0 ? 0.0 : gammas[^1];
-        if (File.Exists(walkers))
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(walkers));
-            foreach (var walker in document.RootElement.EnumerateArray())
-            {
-                if (walker.TryGetProperty(nameof(WalkerSummary.MaxGamma), out var value) && value.ValueKind == JsonValueKind.Number)
-                {
-                    max = Math.Max(max, value.GetDouble());
-                }
-            }
-        }
-
-        return new ReportExploration(gammas, max);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ActiveLearning.Orchestrator.Store;
@@ -23,7 +24,25 @@ public sealed record ModelStatus(int Iteration, string Path, string Hash, string
 /// <param name="Heartbeat">When it last recorded progress (UTC).</param>
 /// <param name="Summary">Its result, once finished.</param>
 /// <param name="Error">Why it failed.</param>
-public sealed record StepStatus(int Iteration, string Step, string Keyword, string State, int Attempt, string Started, string Heartbeat, string? Summary, string? Error);
+/// <param name="HeartbeatAgeSeconds">Seconds since the heartbeat, by the reader's clock.</param>
+/// <param name="Stale">
+/// Whether the step is recorded as running but nothing keeps it alive: its heartbeat is older than
+/// <see cref="CampaignStore.StaleAfterIntervals"/> heartbeat intervals and no al process holds the work directory.
+/// </param>
+public sealed record StepStatus(
+    int Iteration, string Step, string Keyword, string State, int Attempt, string Started, string Heartbeat, string? Summary, string? Error,
+    double HeartbeatAgeSeconds, bool Stale);
+
+/// <summary>The last validate step's figures, as <c>al status</c> reports them.</summary>
+/// <param name="Iteration">The iteration it ran in.</param>
+/// <param name="ModelHash">SHA-256 of the model it judged.</param>
+/// <param name="EnergyRmseMeVPerAtom">Energy RMSE on the validation set, meV/atom.</param>
+/// <param name="ForceRmseEVPerAngstrom">Force RMSE on the validation set, eV/Å.</param>
+/// <param name="Survival">Share of survival runs that finished (0–1), or null when none ran.</param>
+/// <param name="SurvivalRuns">Survival runs made, or null.</param>
+/// <param name="Survived">Survival runs that finished, or null.</param>
+public sealed record ValidationStatus(
+    int Iteration, string ModelHash, double? EnergyRmseMeVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival, int? SurvivalRuns, int? Survived);
 
 /// <summary>What <c>al status WORKDIR --json</c> prints; property names and meanings are stable (see docs/audit.md).</summary>
 /// <param name="Campaign">The campaign's name.</param>
@@ -41,9 +60,11 @@ public sealed record StepStatus(int Iteration, string Step, string Keyword, stri
 /// <param name="Rejected">Candidates rejected (e.g. duplicates).</param>
 /// <param name="JobsInFlight">Scheduler jobs submitted and not finished.</param>
 /// <param name="LastModel">The last fitted model.</param>
+/// <param name="LastValidation">The last validate step's figures, or null.</param>
 public sealed record StatusReport(
     string Campaign, string Workdir, string State, bool Active, string? StopReason, string DefinitionHash, int Iteration, int IterationsFinished,
-    StepStatus? Step, long Structures, long Labelled, long LabelFailures, long Rejected, long JobsInFlight, ModelStatus? LastModel)
+    StepStatus? Step, long Structures, long Labelled, long LabelFailures, long Rejected, long JobsInFlight, ModelStatus? LastModel,
+    ValidationStatus? LastValidation)
 {
     /// <summary>JSON options of the report (snake_case).</summary>
     public static readonly JsonSerializerOptions Json = new()
@@ -65,12 +86,27 @@ public sealed record StatusReport(
             campaign.Name, store.Workdir, campaign.State, active, campaign.StopReason, campaign.DefinitionHash,
             iterations.Count == 0 ? -1 : iterations[^1].Number,
             iterations.Count(i => i.State == "finished"),
-            step is null ? null : new StepStatus(step.Iteration, step.StepPath, step.Keyword, step.State, step.Attempt, step.Started, step.Heartbeat, step.Summary, step.Error),
+            step is null ? null : ReadStep(store, step, active),
             store.Scalar<long>("SELECT COUNT(*) FROM structures"),
             store.Scalar<long>("SELECT COUNT(DISTINCT structure) FROM labels WHERE status = 'ok'"),
             store.Scalar<long>("SELECT COUNT(*) FROM labels WHERE status = 'failed'"),
             store.Scalar<long>("SELECT COUNT(*) FROM rejections"),
             store.Scalar<long>("SELECT COUNT(*) FROM jobs WHERE state IN ('Pending', 'Submitting', 'Queued', 'Running')"),
-            model);
+            model,
+            store.ReportValidations() is { Count: > 0 } validations ? Status(validations[^1]) : null);
     }
+
+    private static StepStatus ReadStep(CampaignStore store, StepRunRow step, bool active)
+    {
+        var age = DateTimeOffset.TryParse(step.Heartbeat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var beat)
+            ? Math.Max(0, (store.UtcNow - beat).TotalSeconds)
+            : double.PositiveInfinity;
+        var stale = step.State == "running" && !active
+            && age > CampaignStore.StaleAfterIntervals * StepHeartbeat.DefaultInterval.TotalSeconds;
+        return new StepStatus(step.Iteration, step.StepPath, step.Keyword, step.State, step.Attempt, step.Started, step.Heartbeat, step.Summary, step.Error,
+            Math.Round(age, 1), stale);
+    }
+
+    private static ValidationStatus Status(ReportValidation v) =>
+        new(v.Iteration, v.ModelHash, v.EnergyRmseMeVPerAtom, v.ForceRmseEVPerAngstrom, v.Survival, v.SurvivalRuns, v.Survived);
 }

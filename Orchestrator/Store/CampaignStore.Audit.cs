@@ -88,6 +88,37 @@ public sealed partial class CampaignStore
         return result;
     }
 
+    internal List<AuditWalker> AuditWalkers(int iteration)
+    {
+        var result = new List<AuditWalker>();
+        using var command = Command("SELECT walker, stop_reason, steps_done, max_gamma, candidates FROM walker_runs WHERE iteration = $n ORDER BY step_run, walker", ("$n", iteration));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(new AuditWalker(reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.GetInt32(4)));
+        }
+
+        return result;
+    }
+
+    internal List<AuditValidation> AuditValidations(int iteration)
+    {
+        var result = new List<AuditValidation>();
+        using var command = Command(
+            "SELECT model_hash, structures, energy_rmse, force_rmse, survival, survival_runs, survived, metrics FROM validations WHERE iteration = $n ORDER BY id",
+            ("$n", iteration));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            double? Value(int column) => reader.IsDBNull(column) ? null : reader.GetDouble(column);
+            int? Count(int column) => reader.IsDBNull(column) ? null : reader.GetInt32(column);
+            using var metrics = JsonDocument.Parse(reader.GetString(7));
+            result.Add(new AuditValidation(reader.GetString(0), reader.GetInt32(1), Value(2) * 1000, Value(3), Value(4), Count(5), Count(6), metrics.RootElement.Clone()));
+        }
+
+        return result;
+    }
+
     internal List<AuditEvent> AuditEvents(long structure)
     {
         var result = new List<AuditEvent>();

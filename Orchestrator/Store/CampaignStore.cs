@@ -363,7 +363,9 @@ public sealed partial class CampaignStore : IDisposable
             throw new InvalidOperationException("A transaction is already open on this store.");
         }
 
-        current = connection.BeginTransaction();
+        // IMMEDIATE: the write lock is taken at BEGIN, so a heartbeat written from another connection (StepHeartbeat) waits
+        // for the whole transaction instead of invalidating its snapshot half-way.
+        current = connection.BeginTransaction(deferred: false);
         return new Transaction(this);
     }
 

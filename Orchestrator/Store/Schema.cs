@@ -137,6 +137,36 @@ internal static class Schema
             metrics TEXT NOT NULL,
             created TEXT NOT NULL);
         """,
+
+        // 3: explore checkpoints (one row per finished walker, with the γ of its candidates) and survival counts.
+        """
+        CREATE TABLE walker_runs (
+            id INTEGER PRIMARY KEY,
+            iteration INTEGER NOT NULL,
+            step_run INTEGER NOT NULL REFERENCES step_runs(id),
+            walker INTEGER NOT NULL,
+            settings_hash TEXT NOT NULL,
+            stop_reason TEXT NOT NULL,
+            steps_done INTEGER NOT NULL,
+            max_gamma REAL,
+            candidates INTEGER NOT NULL,
+            candidates_path TEXT,
+            summary TEXT NOT NULL,
+            created TEXT NOT NULL,
+            UNIQUE (step_run, walker));
+        CREATE TABLE candidate_grades (
+            id INTEGER PRIMARY KEY,
+            walker_run INTEGER NOT NULL REFERENCES walker_runs(id) ON DELETE CASCADE,
+            iteration INTEGER NOT NULL,
+            walker INTEGER NOT NULL,
+            md_step INTEGER NOT NULL,
+            target_temperature REAL NOT NULL,
+            temperature REAL,
+            gamma REAL NOT NULL);
+        CREATE INDEX candidate_grades_by_iteration ON candidate_grades(iteration);
+        ALTER TABLE validations ADD COLUMN survival_runs INTEGER;
+        ALTER TABLE validations ADD COLUMN survived INTEGER;
+        """,
     ];
 
     public static int Version => Migrations.Count;

@@ -118,9 +118,10 @@ internal sealed class StepStore(CampaignStore store, long stepRun, int iteration
         if (outcome.Validation is { } validation)
         {
             store.Execute(
-                "INSERT INTO validations (iteration, step_run, model_hash, structures, energy_rmse, force_rmse, survival, metrics, created) VALUES ($i, $r, $h, $n, $e, $f, $s, $m, $now)",
+                "INSERT INTO validations (iteration, step_run, model_hash, structures, energy_rmse, force_rmse, survival, survival_runs, survived, metrics, created) VALUES ($i, $r, $h, $n, $e, $f, $s, $runs, $survived, $m, $now)",
                 ("$i", iteration), ("$r", stepRun), ("$h", validation.ModelHash), ("$n", validation.Structures), ("$e", validation.EnergyRmseEVPerAtom),
-                ("$f", validation.ForceRmseEVPerAngstrom), ("$s", validation.Survival), ("$m", validation.MetricsJson), ("$now", store.Now()));
+                ("$f", validation.ForceRmseEVPerAngstrom), ("$s", validation.Survival), ("$runs", validation.SurvivalRuns), ("$survived", validation.Survived),
+                ("$m", validation.MetricsJson), ("$now", store.Now()));
             store.AppendEvent(iteration, stepRun, "model.validated", null, string.Create(CultureInfo.InvariantCulture,
                 $"model {validation.ModelHash[..16]} on {validation.Structures} validation structures: energy RMSE {validation.EnergyRmseEVPerAtom * 1000:F2} meV/atom, force RMSE {validation.ForceRmseEVPerAngstrom:F4} eV/Å"));
         }
@@ -131,6 +132,84 @@ internal sealed class StepStore(CampaignStore store, long stepRun, int iteration
         store.AppendEvent(iteration, stepRun, "step.finished", null, outcome.Summary);
         transaction.Commit();
     }
+
+    public IReadOnlyList<WalkerCheckpoint> KeepWalkerCheckpoints(string settingsHash)
+    {
+        ArgumentNullException.ThrowIfNull(settingsHash);
+        using (var transaction = store.Begin())
+        {
+            var discarded = store.Execute("DELETE FROM walker_runs WHERE step_run = $r AND settings_hash <> $h", ("$r", stepRun), ("$h", settingsHash));
+            if (discarded > 0)
+            {
+                store.AppendEvent(iteration, stepRun, "walker.discarded", null,
+                    string.Create(CultureInfo.InvariantCulture, $"{discarded} walker checkpoints of other exploration settings discarded"));
+            }
+
+            transaction.Commit();
+        }
+
+        var grades = new Dictionary<long, List<CandidateGrade>>();
+        using (var command = store.Command(
+            "SELECT g.walker_run, g.md_step, g.target_temperature, g.temperature, g.gamma FROM candidate_grades g JOIN walker_runs w ON w.id = g.walker_run WHERE w.step_run = $r ORDER BY g.id",
+            ("$r", stepRun)))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                if (!grades.TryGetValue(reader.GetInt64(0), out var list))
+                {
+                    grades[reader.GetInt64(0)] = list = [];
+                }
+
+                list.Add(new CandidateGrade(reader.GetInt32(1), reader.GetDouble(2), reader.IsDBNull(3) ? double.NaN : reader.GetDouble(3), reader.GetDouble(4)));
+            }
+        }
+
+        var result = new List<WalkerCheckpoint>();
+        using var walkers = store.Command(
+            "SELECT id, walker, settings_hash, stop_reason, steps_done, max_gamma, candidates_path, summary FROM walker_runs WHERE step_run = $r ORDER BY walker",
+            ("$r", stepRun));
+        using var rows = walkers.ExecuteReader();
+        while (rows.Read())
+        {
+            result.Add(new WalkerCheckpoint(
+                rows.GetInt32(1), rows.GetString(2), rows.GetString(3), rows.GetInt32(4), rows.IsDBNull(5) ? double.NaN : rows.GetDouble(5),
+                rows.IsDBNull(6) ? null : rows.GetString(6), rows.GetString(7), grades.TryGetValue(rows.GetInt64(0), out var list) ? list : []));
+        }
+
+        return result;
+    }
+
+    public void RecordWalker(WalkerCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        using var transaction = store.Begin();
+        store.Execute("DELETE FROM walker_runs WHERE step_run = $r AND walker = $w", ("$r", stepRun), ("$w", checkpoint.Walker));
+        store.Execute(
+            """
+            INSERT INTO walker_runs (iteration, step_run, walker, settings_hash, stop_reason, steps_done, max_gamma, candidates, candidates_path, summary, created)
+            VALUES ($i, $r, $w, $h, $reason, $steps, $max, $n, $path, $summary, $now)
+            """,
+            ("$i", iteration), ("$r", stepRun), ("$w", checkpoint.Walker), ("$h", checkpoint.SettingsHash), ("$reason", checkpoint.StopReason),
+            ("$steps", checkpoint.StepsDone), ("$max", Finite(checkpoint.MaxGamma)), ("$n", checkpoint.Grades.Count), ("$path", checkpoint.CandidatesPath),
+            ("$summary", checkpoint.SummaryJson), ("$now", store.Now()));
+        var id = store.Scalar<long>("SELECT last_insert_rowid()");
+        foreach (var grade in checkpoint.Grades)
+        {
+            store.Execute(
+                "INSERT INTO candidate_grades (walker_run, iteration, walker, md_step, target_temperature, temperature, gamma) VALUES ($run, $i, $w, $step, $target, $t, $gamma)",
+                ("$run", id), ("$i", iteration), ("$w", checkpoint.Walker), ("$step", grade.MdStep), ("$target", grade.TargetTemperatureK),
+                ("$t", Finite(grade.TemperatureK)), ("$gamma", grade.Gamma));
+        }
+
+        store.AppendEvent(iteration, stepRun, "walker.finished", null, string.Create(CultureInfo.InvariantCulture,
+            $"walker {checkpoint.Walker}: {checkpoint.StopReason} after {checkpoint.StepsDone} steps, max γ {checkpoint.MaxGamma:F2}, {checkpoint.Grades.Count} candidates"));
+        Heartbeat();
+        transaction.Commit();
+    }
+
+    // SQLite stores NaN as NULL; the columns that can see one are nullable and read back as NaN.
+    private static double? Finite(double value) => double.IsNaN(value) ? null : value;
 
     private void AddOrReject(NewStructure candidate)
     {

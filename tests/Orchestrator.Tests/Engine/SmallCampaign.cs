@@ -9,7 +9,9 @@ internal static class SmallCampaign
     /// <summary>Writes <c>si8.extxyz</c> (the 8-atom diamond cell) and <c>c.yaml</c> into the folder; returns the campaign file.</summary>
     /// <remarks>With <paramref name="explore"/> each iteration explores with two short MD walkers and selects by MaxVol
     /// instead of generating rattled copies, and validates on the held-out share of the initial structures.</remarks>
-    public static string Write(string folder, int initialCopies = 6, int loopCopies = 4, int iterations = 3, string? extra = null, bool explore = false)
+    /// <remarks>With <paramref name="survival"/> (a flow mapping) the validate step of the exploring loop also runs the survival test.</remarks>
+    public static string Write(
+        string folder, int initialCopies = 6, int loopCopies = 4, int iterations = 3, string? extra = null, bool explore = false, string? survival = null)
     {
         var crystal = Zincblende.Conventional(5.431, 14, 14);
         StructureFiles.Write(Path.Combine(folder, "si8.extxyz"), [crystal], StructureFiles.ResolveFormat("si8.extxyz", null));
@@ -26,7 +28,7 @@ internal static class SmallCampaign
             loop:
               max_iterations: {iterations}
               steps:
-            {(explore ? ExploreSteps(loopCopies) : RattleSteps(loopCopies))}
+            {(explore ? ExploreSteps(loopCopies, survival) : RattleSteps(loopCopies))}
             {extra ?? string.Empty}
             """;
         var path = Path.Combine(folder, "c.yaml");
@@ -40,12 +42,12 @@ internal static class SmallCampaign
                 - fit: {"{"}{"}"}
             """;
 
-    private static string ExploreSteps(int limit) => $"""
+    private static string ExploreSteps(int limit, string? survival) => $"""
                 - explore: {"{"} walkers: 2, temperature: [600, 1200], steps: 300, grade: {"{"} select: 1.1, break: 50 {"}"} {"}"}
                 - select: {"{"} method: maxvol, limit: {limit} {"}"}
                 - label: {"{"}{"}"}
                 - fit: {"{"}{"}"}
-                - validate: {"{"} fraction: 0.2 {"}"}
+                - validate: {"{"} fraction: 0.2{(survival is null ? string.Empty : ", survival: " + survival)} {"}"}
             """;
 
     public static string Workdir(string folder) => Path.Combine(folder, "runs", "small");

@@ -20,7 +20,7 @@ public sealed class ReportCommandTests : IDisposable
     [Fact]
     public async Task The_report_of_an_exploring_campaign_plots_and_tabulates_the_stores_figures_per_iteration()
     {
-        var file = SmallCampaign.Write(folder.Path, iterations: 2, explore: true);
+        var file = SmallCampaign.Write(folder.Path, iterations: 2, explore: true, survival: "{ runs: 2, steps: 60, temperature: 600, grade_break: 1000 }");
         var run = await AlRunner.Run("run", file);
         run.ExitCode.Should().Be(0, run.StandardError);
         var workdir = SmallCampaign.Workdir(folder.Path);
@@ -57,6 +57,7 @@ public sealed class ReportCommandTests : IDisposable
         store.Validations.Keys.Should().Equal([1, 2], "each iteration validated once");
         Points(svgs[2]).Should().Equal(store.Validations.Select(v => (v.Key, v.Value.Energy * 1000)), "energies are plotted in meV/atom");
         Points(svgs[3]).Should().Equal(store.Validations.Select(v => (v.Key, v.Value.Force)));
+        store.Validations.Values.Should().OnlyContain(v => v.Survival != null, "every validate step ran the survival test");
         Points(svgs[4]).Should().Equal(store.Validations.Where(v => v.Value.Survival is not null).Select(v => (v.Key, v.Value.Survival!.Value)));
 
         var table = report.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
