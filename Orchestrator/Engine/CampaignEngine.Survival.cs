@@ -52,6 +52,6 @@ public sealed partial class CampaignEngine
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"survival: {survived:P0} of the survival runs finished, at least the target {target:P0}");
+            $"survival: {survived * 100:F0}% of the survival runs finished, at least the target {target * 100:F0}%");
     }
 }
