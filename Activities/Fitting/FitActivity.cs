@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ActiveLearning.Activities.Ports;
 using ActiveLearning.Activities.Validation;
+using ActiveLearning.Atomistics;
 using ActiveLearning.Atomistics.Fitting;
 using ActiveLearning.Atomistics.Potentials.Mtp;
 
@@ -39,7 +40,7 @@ public static class FitActivity
             throw new InvalidOperationException($"{context.StepName}: no structure outside the validation set has a label yet, so there is nothing to fit; put a label step before the fit step.");
         }
 
-        var fit = LinearFitter.Fit(initial, data, options, cancellationToken);
+        var fit = LinearFitter.Fit(initial, Reporting(data, context.Progress), options, cancellationToken);
         var fitted = (MomentTensorPotential)fit.Potential;
         context.Artifacts.WriteStructures("dataset.extxyz", data, cancellationToken);
         var report = ErrorReport.Compute(fitted, data, options.Threads, cancellationToken: cancellationToken);
@@ -89,19 +90,17 @@ public static class FitActivity
         context.Log.Information("{Step}: model {Hash} fitted to {Count} structures", context.StepName, hash[..16], data.Count);
         return record;
     }
+
+    // The fitter reads the structures in batches as it folds them into its normal equations: counting them as they are
+    // read shows how far the fit is.
+    private static IEnumerable<Structure> Reporting(List<Structure> data, IProgress<ActivityProgress> progress)
+    {
+        for (var i = 0; i < data.Count; i++)
+        {
+            progress.Report(new ActivityProgress(i, data.Count, "structures fitted"));
+            yield return data[i];
+        }
+
+        progress.Report(new ActivityProgress(data.Count, data.Count, "structures fitted"));
+    }
 }
-
-/// <summary>The previous model, as the fit guard compares it with a new fit.</summary>
-/// <param name="Potential">The previous model.</param>
-/// <param name="FullPath">Its file, copied as this iteration's model when it is kept.</param>
-public sealed record PreviousModel(MomentTensorPotential Potential, string FullPath);
-
-/// <summary>What the fit guard needs.</summary>
-/// <param name="Validation">The fixed validation set (never trained on).</param>
-/// <param name="Previous">The model in use before this fit; null for the first fit, which is always kept.</param>
-/// <param name="Options">Tolerances; null for <see cref="FitGuardOptions"/>' defaults (10% + floors).</param>
-/// <param name="ForcesOnly">
-/// Judge by the force RMSE alone; default false (energies and forces). Use it when the validation set holds a few
-/// high-energy structures (random cells) whose per-atom energies swing with every refit although the forces improve.
-/// </param>
-public sealed record FitGuardSettings(ValidationSet Validation, PreviousModel? Previous, FitGuardOptions? Options = null, bool ForcesOnly = false);
