@@ -23,12 +23,13 @@ public static class FitActivity
     /// <param name="cancellationToken">Checked between batches of structures.</param>
     /// <param name="excludedHashes">Structures never trained on (the validation set's hashes); default none.</param>
     /// <param name="guard">When given, the new model is compared with the previous one on the validation set (see <see cref="FitGuardSettings"/>).</param>
+    /// <param name="refineSteps">L-BFGS steps refining the radial functions after the linear fit (see <see cref="MtpRefinement"/>); default 0, none.</param>
     /// <returns>The model as recorded: the new one, or the previous one when the guard kept it.</returns>
     /// <exception cref="InvalidOperationException">No structure has a successful label.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; nothing was committed.</exception>
     public static ModelRecord Run(
         ActivityContext context, MomentTensorPotential initial, LinearFitOptions options, CancellationToken cancellationToken,
-        IReadOnlySet<string>? excludedHashes = null, FitGuardSettings? guard = null)
+        IReadOnlySet<string>? excludedHashes = null, FitGuardSettings? guard = null, int refineSteps = 0)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(initial);
@@ -42,6 +43,15 @@ public static class FitActivity
 
         var fit = LinearFitter.Fit(initial, Reporting(data, context.Progress), options, cancellationToken);
         var fitted = (MomentTensorPotential)fit.Potential;
+        if (refineSteps > 0)
+        {
+            var refinement = MtpRefinement.Refine(fitted, data, new MtpRefinementOptions { MaxIterations = refineSteps, Fit = options }, cancellationToken);
+            fitted = refinement.Potential;
+            context.Log.Information(
+                "{Step}: refined the radial functions in {Steps} L-BFGS steps: training loss {Before:E4} → {After:E4}",
+                context.StepName, refinement.Iterations, refinement.LossHistory[0], refinement.LossHistory[^1]);
+        }
+
         context.Artifacts.WriteStructures("dataset.extxyz", data, cancellationToken);
         var report = ErrorReport.Compute(fitted, data, options.Threads, cancellationToken: cancellationToken);
         var metrics = JsonSerializer.SerializeToNode(report.Overall)!.AsObject();

@@ -164,8 +164,11 @@ public sealed record FitSpec
     /// <summary>Weight of the L2 penalty on the coefficients (≥ 0); default 0.</summary>
     public double Regularisation { get; init; }
 
-    /// <summary>Most optimiser iterations per fit (≥ 1); default 1000.</summary>
-    public int MaxIterations { get; init; } = 1000;
+    /// <summary>
+    /// L-BFGS steps refining the MTP's radial functions after each linear fit (0–1000); default 0 (linear fit only). Each
+    /// step costs about one linear fit per radial coefficient, and never raises the training loss.
+    /// </summary>
+    public int RefineSteps { get; init; }
 }
 
 /// <summary>Loss weights, each ≥ 0 and not all zero.</summary>
@@ -362,8 +365,8 @@ public sealed record LabelStep(string On) : CampaignStep
 }
 
 /// <summary><c>fit:</c> refits the model on all labelled data with the campaign's <see cref="FitSpec"/>.</summary>
-/// <param name="MaxIterations">Overrides <see cref="FitSpec.MaxIterations"/> for this step (≥ 1); default none.</param>
-public sealed record FitStep(int? MaxIterations) : CampaignStep
+/// <param name="RefineSteps">Overrides <see cref="FitSpec.RefineSteps"/> for this step (0–1000); default none.</param>
+public sealed record FitStep(int? RefineSteps) : CampaignStep
 {
     /// <inheritdoc/>
     public override string Keyword => "fit";

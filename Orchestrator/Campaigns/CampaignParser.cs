@@ -330,15 +330,15 @@ public static partial class CampaignParser
 
         private FitSpec? ReadFit(YamlNode node)
         {
-            if (Open(node, "fit", "weights", "regularisation", "max_iterations") is not { } map)
+            if (Open(node, "fit", "weights", "regularisation", "refine_steps") is not { } map)
             {
                 return null;
             }
 
             var weights = map.Optional("weights", ReadWeights) ?? new FitWeights();
             var regularisation = map.Optional("regularisation", n => Double(n, "fit.regularisation", 0, double.MaxValue)) ?? 0;
-            var maxIterations = map.Optional("max_iterations", n => Int(n, "fit.max_iterations", 1, int.MaxValue)) ?? 1000;
-            return new FitSpec { Weights = weights, Regularisation = regularisation, MaxIterations = maxIterations };
+            var refineSteps = map.Optional("refine_steps", n => Int(n, "fit.refine_steps", 0, 1000)) ?? 0;
+            return new FitSpec { Weights = weights, Regularisation = regularisation, RefineSteps = refineSteps };
         }
 
         private FitWeights? ReadWeights(YamlNode node)
@@ -589,12 +589,12 @@ public static partial class CampaignParser
 
         private FitStep? ReadFitStep(YamlNode node, string what)
         {
-            if (Open(node, what, "max_iterations") is not { } map)
+            if (Open(node, what, "refine_steps") is not { } map)
             {
                 return null;
             }
 
-            return new FitStep(map.Optional("max_iterations", n => Int(n, what + ".max_iterations", 1, int.MaxValue)));
+            return new FitStep(map.Optional("refine_steps", n => Int(n, what + ".refine_steps", 0, 1000)));
         }
 
         private ValidateStep? ReadValidate(YamlNode node, string what)

@@ -288,13 +288,13 @@ public sealed partial class CampaignEngine
                 var (labelled, failed) = await LabelActivity.RunAsync(context, Labeller(), "labelled.extxyz", cancellationToken);
                 log.Information("Iteration {Iteration}: {Step}: {Labelled} labelled, {Failed} failed", iteration, context.StepName, labelled, failed);
                 break;
-            case FitStep:
+            case FitStep fitStep:
                 var validation = Validation();
                 // The validation set is a slice of the initial structures, random cells included, whose energies per atom
                 // swing with every refit while the forces improve: the guard judges by forces, which MD depends on.
                 var guard = validation is null || iteration == 0 ? null : new FitGuardSettings(validation, CurrentModel() is { } current
                     ? new PreviousModel(current.Potential, current.FullPath) : null, ForcesOnly: true);
-                FitActivity.Run(context, InitialModel(), FitOptions(), cancellationToken, ValidationHashes(), guard);
+                FitActivity.Run(context, InitialModel(), FitOptions(), cancellationToken, ValidationHashes(), guard, fitStep.RefineSteps ?? campaign.Fit.RefineSteps);
                 break;
             case ExploreStep explore:
                 {

@@ -46,7 +46,7 @@ public sealed class CampaignHashTests : IDisposable
     [InlineData("limit: 5", "limit: 6")]
     [InlineData("level: 16", "level: 18")]
     [InlineData("name: t", "name: t\nseed: 2")]
-    [InlineData("    - fit: {}", "    - fit: { max_iterations: 10 }")]
+    [InlineData("    - fit: {}", "    - fit: { refine_steps: 2 }")]
     public void The_hash_changes_with_any_value(string replace, string with)
     {
         var hash = CampaignJson.DefinitionHash(Parse(folder, Minimal));

@@ -23,7 +23,7 @@ public sealed class CampaignParserTests : IDisposable
         campaign.Model.Should().Be(new ModelSpec { Level = 16, MinDist = 2.0, MaxDist = 5.0, RadialBasisSize = 8 });
         campaign.Reference.Should().Be(new PotentialReference("sw"));
         campaign.Clusters.Should().ContainSingle().Which.Value.Should().BeEquivalentTo(new ClusterSpec { Kind = "local", Cores = 2 });
-        campaign.Fit.Should().BeEquivalentTo(new FitSpec { Weights = new FitWeights(1.0, 0.1, 0.001), MaxIterations = 1000 });
+        campaign.Fit.Should().BeEquivalentTo(new FitSpec { Weights = new FitWeights(1.0, 0.1, 0.001), RefineSteps = 0 });
 
         campaign.Initial.Should().HaveCount(5);
         var ndsc = campaign.Initial[0].Should().BeOfType<GenerateStep>().Which.Generator.Should().BeOfType<NdscGenerator>().Subject;

@@ -75,6 +75,28 @@ public sealed class FitGuardTests : IDisposable
             validation.Evaluate(poor).Overall.ForceRmseEVPerAngstrom!.Value);
     }
 
+    [Fact]
+    public void Refine_steps_refine_the_radial_functions_and_lower_the_training_error()
+    {
+        var template = new MomentTensorPotential(MtpInitialisation.WithDefaultCoefficients(MtpBasisGenerator.Generate(6, 1, 2.0, 5.0, radialBasisSize: 4)), [14]);
+        using var linearStore = CampaignStore.OpenOrCreate(folder.File("linear"), "t", "/c.yaml", "name: t", new string('a', 64), TimeProvider.System, out _);
+        using var refinedStore = CampaignStore.OpenOrCreate(folder.File("refined"), "t", "/c.yaml", "name: t", new string('a', 64), TimeProvider.System, out _);
+        var frames = SiliconDataset.Frames(6, temperatures: 3, seed: 910);
+        StoreLabelled(linearStore, frames);
+        StoreLabelled(refinedStore, frames);
+
+        var linear = FitActivity.Run(Context(linearStore, new RecordingLog()), template, Options, CancellationToken.None);
+        var refined = FitActivity.Run(Context(refinedStore, new RecordingLog()), template, Options, CancellationToken.None, refineSteps: 2);
+
+        var linearModel = MtpFile.Read(Path.Combine(linearStore.Workdir, linear.RelativePath));
+        var refinedModel = MtpFile.Read(Path.Combine(refinedStore.Workdir, refined.RelativePath));
+        refinedModel.RadialCoeffs.Should().NotEqual(linearModel.RadialCoeffs, "refinement moves the radial functions");
+        using var linearMetrics = JsonDocument.Parse(linear.MetricsJson);
+        using var refinedMetrics = JsonDocument.Parse(refined.MetricsJson);
+        refinedMetrics.RootElement.GetProperty("ForceRmseEVPerAngstrom").GetDouble().Should().BeLessThan(
+            linearMetrics.RootElement.GetProperty("ForceRmseEVPerAngstrom").GetDouble());
+    }
+
     private static void StoreLabelled(CampaignStore store, IReadOnlyList<Structure> frames)
     {
         store.BeginIteration(0);
