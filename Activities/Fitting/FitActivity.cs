@@ -114,3 +114,18 @@ public static class FitActivity
         progress.Report(new ActivityProgress(data.Count, data.Count, "structures fitted"));
     }
 }
+
+/// <summary>The previous model, as the fit guard compares it with a new fit.</summary>
+/// <param name="Potential">The previous model.</param>
+/// <param name="FullPath">Its file, copied as this iteration's model when it is kept.</param>
+public sealed record PreviousModel(MomentTensorPotential Potential, string FullPath);
+
+/// <summary>What the fit guard needs.</summary>
+/// <param name="Validation">The fixed validation set (never trained on).</param>
+/// <param name="Previous">The model in use before this fit; null for the first fit, which is always kept.</param>
+/// <param name="Options">Tolerances; null for <see cref="FitGuardOptions"/>' defaults (10% + floors).</param>
+/// <param name="ForcesOnly">
+/// Judge by the force RMSE alone; default false (energies and forces). Use it when the validation set holds a few
+/// high-energy structures (random cells) whose per-atom energies swing with every refit although the forces improve.
+/// </param>
+public sealed record FitGuardSettings(ValidationSet Validation, PreviousModel? Previous, FitGuardOptions? Options = null, bool ForcesOnly = false);

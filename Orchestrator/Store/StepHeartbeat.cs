@@ -56,7 +56,10 @@ public sealed class StepHeartbeat : IDisposable
     /// <summary>Beats written so far.</summary>
     public int Beats { get; private set; }
 
-    /// <summary>Why the last beat was skipped, or <see langword="null"/>.</summary>
+    /// <summary>Beats skipped because the database stayed locked beyond the busy timeout.</summary>
+    public int SkippedBeats { get; private set; }
+
+    /// <summary>Why the last beat was skipped, or <see langword="null"/> when the last beat was written.</summary>
     public string? LastProblem { get; private set; }
 
     /// <summary>Stops the beats; a beat in progress finishes first.</summary>
@@ -98,6 +101,7 @@ public sealed class StepHeartbeat : IDisposable
         }
         catch (SqliteException e)
         {
+            SkippedBeats++;
             LastProblem = e.Message;
         }
         finally

@@ -64,6 +64,31 @@ public sealed class StepHeartbeatTests : IDisposable
     }
 
     [Fact]
+    public void Beats_from_a_timer_thread_interleave_with_the_steps_own_commits_without_a_lock_error()
+    {
+        // The real clock with a 1 ms period: beats land between, and try to land inside, the step's transactions.
+        using var store = CampaignStore.OpenOrCreate(folder.Path, "t", "/c.yaml", "name: t", new string('a', 64), TimeProvider.System, out _);
+        store.BeginIteration(1);
+        var run = store.StartStepRun(1, 0, "loop.steps[0]", "explore", "h");
+        var step = store.ForStep(run, 1);
+        int beats;
+        using (var heartbeat = store.StartHeartbeat(run, TimeSpan.FromMilliseconds(1)))
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                step.RecordWalker(new WalkerCheckpoint(i % 8, "s", "Completed", 100, 1.5, null, "{}", [new CandidateGrade(10, 300, 310, 1.2)]));
+            }
+
+            heartbeat.SkippedBeats.Should().Be(0, heartbeat.LastProblem);
+            beats = heartbeat.Beats;
+        }
+
+        beats.Should().BePositive("300 synchronous commits take longer than a millisecond");
+        step.KeepWalkerCheckpoints("s").Should().HaveCount(8, "each walker's record replaces the earlier one");
+        store.IntegrityCheck().Should().Be("ok");
+    }
+
+    [Fact]
     public void Status_reports_the_heartbeats_age_and_a_stale_step_only_when_no_process_holds_the_workdir()
     {
         using var store = NewStore();
