@@ -59,6 +59,20 @@ public sealed class ExploreCheckpointTests : IDisposable
     }
 
     [Fact]
+    public async Task The_checkpointed_explore_step_finds_what_the_explorer_finds_in_one_go()
+    {
+        var (model, training) = Model();
+        var options = Options() with { MaxParallelWalkers = 2 };
+        var step = await Explore(folder.File("step"), model, training, options);
+
+        var direct = await Explorer.RunAsync(model, ExploreActivity.BuildActiveSet(model, training, options.GradeMode), training, options);
+
+        step.Result.Walkers.Should().Equal(direct.Walkers);
+        step.Result.Candidates.Select(c => (StructureHash.Compute(c.Structure), c.Walker, c.Step, c.Gamma))
+            .Should().Equal(direct.Candidates.Select(c => (StructureHash.Compute(c.Structure), c.Walker, c.Step, c.Gamma)));
+    }
+
+    [Fact]
     public async Task Checkpoints_made_with_other_settings_are_discarded_and_every_walker_runs_again()
     {
         var (model, training) = Model();

@@ -71,19 +71,22 @@ public sealed class StepHeartbeatTests : IDisposable
         store.BeginIteration(1);
         var run = store.StartStepRun(1, 0, "loop.steps[0]", "explore", "h");
         var step = store.ForStep(run, 1);
-        int beats;
+        int beats, commits = 0;
         using (var heartbeat = store.StartHeartbeat(run, TimeSpan.FromMilliseconds(1)))
         {
-            for (var i = 0; i < 300; i++)
+            // Commit until the timer (on a pool thread, late when other tests load the machine) has beaten a few times.
+            var limit = System.Diagnostics.Stopwatch.StartNew();
+            while ((commits < 300 || heartbeat.Beats < 5) && limit.Elapsed < TimeSpan.FromMinutes(1))
             {
-                step.RecordWalker(new WalkerCheckpoint(i % 8, "s", "Completed", 100, 1.5, null, "{}", [new CandidateGrade(10, 300, 310, 1.2)]));
+                step.RecordWalker(new WalkerCheckpoint(commits % 8, "s", "Completed", 100, 1.5, null, "{}", [new CandidateGrade(10, 300, 310, 1.2)]));
+                commits++;
             }
 
             heartbeat.SkippedBeats.Should().Be(0, heartbeat.LastProblem);
             beats = heartbeat.Beats;
         }
 
-        beats.Should().BePositive("300 synchronous commits take longer than a millisecond");
+        beats.Should().BeGreaterThanOrEqualTo(5, $"beats came while {commits} commits were made");
         step.KeepWalkerCheckpoints("s").Should().HaveCount(8, "each walker's record replaces the earlier one");
         store.IntegrityCheck().Should().Be("ok");
     }
