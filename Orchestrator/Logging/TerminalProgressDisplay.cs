@@ -39,6 +39,9 @@ public sealed class TerminalProgressDisplay : IStepProgressDisplay
     /// <inheritdoc/>
     public IStepProgress Begin(string step) => new Step(progress, step);
 
+    /// <summary>Draws the bars now instead of at the display's next scheduled refresh.</summary>
+    public void Refresh() => progress.Refresh();
+
     private sealed class Step(ProgressContext progress, string step) : IStepProgress
     {
         private readonly Lock gate = new();

@@ -58,14 +58,14 @@ public sealed class StepProgressTests
             using (var explore = display.Begin("loop.steps[0]"))
             {
                 explore.Report(new ActivityProgress(300, 1200, "MD steps"));
-                await Task.Delay(250);
+                ((TerminalProgressDisplay)display).Refresh();
                 explore.Report(new ActivityProgress(1200, 1200, "MD steps"));
             }
 
             using var quiet = display.Begin("loop.steps[1]");
             console.Write(new Text("a log line\n"));
-            await Task.Delay(250);
-            return 42;
+            ((TerminalProgressDisplay)display).Refresh();
+            return await Task.FromResult(42);
         });
 
         result.Should().Be(42);
