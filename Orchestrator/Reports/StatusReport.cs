@@ -39,12 +39,15 @@ public sealed record StepStatus(int Iteration, string Step, string Keyword, stri
 /// <param name="Labelled">Structures with a successful label.</param>
 /// <param name="LabelFailures">Failed labels.</param>
 /// <param name="Rejected">Candidates rejected (e.g. duplicates).</param>
-/// <param name="JobsInFlight">Scheduler jobs submitted and not finished.</param>
+/// <param name="JobsInFlight">Labelling tasks handed to a scheduler and not ended (pending, submitting, queued, running, or waiting for an unreachable cluster).</param>
 /// <param name="LastModel">The last fitted model.</param>
 public sealed record StatusReport(
     string Campaign, string Workdir, string State, bool Active, string? StopReason, string DefinitionHash, int Iteration, int IterationsFinished,
     StepStatus? Step, long Structures, long Labelled, long LabelFailures, long Rejected, long JobsInFlight, ModelStatus? LastModel)
 {
+    /// <summary>The tasks counted by <see cref="JobsInFlight"/>, oldest first, from the jobs table.</summary>
+    public IReadOnlyList<JobRow> Jobs { get; init; } = [];
+
     /// <summary>JSON options of the report (snake_case).</summary>
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -70,7 +73,10 @@ public sealed record StatusReport(
             store.Scalar<long>("SELECT COUNT(DISTINCT structure) FROM labels WHERE status = 'ok'"),
             store.Scalar<long>("SELECT COUNT(*) FROM labels WHERE status = 'failed'"),
             store.Scalar<long>("SELECT COUNT(*) FROM rejections"),
-            store.Scalar<long>("SELECT COUNT(*) FROM jobs WHERE state IN ('Pending', 'Submitting', 'Queued', 'Running')"),
-            model);
+            store.CountJobsInFlight(),
+            model)
+        {
+            Jobs = store.JobsInFlight(),
+        };
     }
 }
