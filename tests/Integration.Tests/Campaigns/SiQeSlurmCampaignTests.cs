@@ -111,33 +111,56 @@ public sealed class SiQeSlurmCampaignTests(SiQeSlurmCampaign campaign) : IClassF
     }
 
     [Fact]
-    public async Task Killed_while_its_jobs_are_in_flight_the_campaign_resumes_without_submitting_any_task_twice_and_ends_with_the_same_data()
+    public async Task Stopped_with_ctrl_c_and_killed_while_its_jobs_are_in_flight_the_campaign_resumes_without_submitting_any_task_twice_and_ends_with_the_same_data()
     {
         campaign.Run.ExitCode.Should().Be(0, "the uninterrupted run is the reference: " + campaign.Run.StandardError);
         using var folder = new TempDirectory();
         SiQeSlurmCampaign.Copy(folder.Path);
         var workdir = Path.Combine(folder.Path, "runs", "si-qe-slurm");
+        var journal = new SlurmJobJournal(Path.Combine(workdir, "jobs", "hpc", "journal"));
         var remote = Path.Combine(Path.GetTempPath(), "al-remote", "si-qe-kill-" + Guid.NewGuid().ToString("N")[..8]);
         var environment = new Dictionary<string, string> { ["AL_REMOTE_ROOT"] = remote };
         try
         {
+            // Ctrl-C while the first batch jobs are in the queue: al stops cleanly and leaves them to SLURM.
             using (var process = AlChildProcess.Start(folder.Path, environment, "run", "si-qe-slurm.yaml"))
             {
                 _ = process.StandardOutput.ReadToEndAsync();
                 var errors = process.StandardError.ReadToEndAsync();
-                var submitted = await WaitForSubmittedJobAsync(workdir, process, TimeSpan.FromMinutes(3));
-                submitted.Should().BeTrue("a batch job is submitted within minutes: " + (process.HasExited ? await errors : "al still runs"));
+                (await WaitForSubmittedJobAsync(journal, new HashSet<string>(), process, TimeSpan.FromMinutes(3))).Should().BeTrue("a batch job is submitted within minutes: " + (process.HasExited ? await errors : "al still runs"));
+                using (var interrupt = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                {
+                    await interrupt.WaitForExitAsync();
+                }
+
+                using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+                await process.WaitForExitAsync(limit.Token);
+                process.ExitCode.Should().Be(130, await errors);
+            }
+
+            var atStop = journal.Load();
+            atStop.Should().Contain(j => j.State == JournalJobState.Submitted, "Ctrl-C leaves the submitted jobs running, not cancelled");
+            var stopped = await Json("status", workdir, "--json");
+            stopped.RootElement.GetProperty("state").GetString().Should().Be("stopped");
+            stopped.RootElement.GetProperty("jobs_in_flight").GetInt64().Should().BeGreaterThan(0);
+
+            // SIGKILL of the resumed run while a job of a later step is in flight.
+            using (var process = AlChildProcess.Start(folder.Path, environment, "resume", workdir))
+            {
+                _ = process.StandardOutput.ReadToEndAsync();
+                var errors = process.StandardError.ReadToEndAsync();
+                var earlier = atStop.Select(j => j.Name).ToHashSet();
+                (await WaitForSubmittedJobAsync(journal, earlier, process, TimeSpan.FromMinutes(5))).Should().BeTrue("the resumed run submits the loop's jobs: " + (process.HasExited ? await errors : "al still runs"));
                 process.Kill(); // SIGKILL: no chance to clean up
                 await process.WaitForExitAsync();
             }
 
-            var journal = new SlurmJobJournal(Path.Combine(workdir, "jobs", "hpc", "journal"));
             var atKill = journal.Load();
             atKill.Should().Contain(j => j.State == JournalJobState.Submitted, "the kill came while a job was queued or running");
-            var status = await Json("status", workdir, "--json");
-            status.RootElement.GetProperty("active").GetBoolean().Should().BeFalse();
-            status.RootElement.GetProperty("jobs_in_flight").GetInt64().Should().BeGreaterThan(0);
-            status.RootElement.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("state").GetString())
+            var killed = await Json("status", workdir, "--json");
+            killed.RootElement.GetProperty("active").GetBoolean().Should().BeFalse();
+            killed.RootElement.GetProperty("jobs_in_flight").GetInt64().Should().BeGreaterThan(0);
+            killed.RootElement.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("state").GetString())
                 .Should().OnlyContain(s => s == "Submitting" || s == "Queued" || s == "Running" || s == "Pending");
 
             var resume = await AlChildProcess.RunAsync(folder.Path, environment, TimeSpan.FromMinutes(10), "resume", workdir);
@@ -145,18 +168,20 @@ public sealed class SiQeSlurmCampaignTests(SiQeSlurmCampaign campaign) : IClassF
             resume.ExitCode.Should().Be(0, resume.StandardError);
             var rows = journal.Load();
             rows.SelectMany(j => j.Tasks).Should().OnlyHaveUniqueItems("no task went into a second batch job");
-            rows.Should().OnlyContain(j => j.State == JournalJobState.Ended && j.FailedTasks.Count == 0);
-            foreach (var before in atKill.Where(j => j.JobId is not null))
+            rows.Should().OnlyContain(j => j.State == JournalJobState.Ended && j.EndState == "COMPLETED" && j.FailedTasks.Count == 0);
+            foreach (var before in atStop.Concat(atKill).Where(j => j.JobId is not null))
             {
-                rows.Should().ContainSingle(j => j.Name == before.Name).Which.JobId.Should().Be(before.JobId, "the resumed run re-attached to the job of the killed one");
+                rows.Should().ContainSingle(j => j.Name == before.Name).Which.JobId.Should().Be(before.JobId, "the resumed run re-attached to the job of the stopped or killed one");
             }
 
             var ended = await SlurmTestCluster.EndedJobsAsync(JobPrefix(rows));
             ended.Select(j => j.JobName).Should().OnlyHaveUniqueItems("sbatch ran once per job name").And.BeEquivalentTo(rows.Select(j => j.Name));
+            rows.Sum(j => j.Tasks.Count).Should().BeLessThanOrEqualTo(30);
 
             var expected = await Json("status", campaign.Workdir, "--json");
             var actual = await Json("status", workdir, "--json");
             actual.RootElement.GetProperty("state").GetString().Should().Be("finished");
+            actual.RootElement.GetProperty("jobs_in_flight").GetInt64().Should().Be(0);
             actual.RootElement.GetProperty("structures").GetInt64().Should().Be(expected.RootElement.GetProperty("structures").GetInt64());
             actual.RootElement.GetProperty("last_model").GetProperty("dataset_hash").GetString()
                 .Should().Be(expected.RootElement.GetProperty("last_model").GetProperty("dataset_hash").GetString(), "the same structures and labels as the uninterrupted run");
@@ -173,13 +198,13 @@ public sealed class SiQeSlurmCampaignTests(SiQeSlurmCampaign campaign) : IClassF
         }
     }
 
-    private static async Task<bool> WaitForSubmittedJobAsync(string workdir, System.Diagnostics.Process process, TimeSpan limit)
+    /// <summary>Waits until the journal holds a submitted job not named in <paramref name="earlier"/>; false if al ended or time ran out first.</summary>
+    private static async Task<bool> WaitForSubmittedJobAsync(SlurmJobJournal journal, IReadOnlySet<string> earlier, System.Diagnostics.Process process, TimeSpan limit)
     {
-        var directory = Path.Combine(workdir, "jobs", "hpc", "journal");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < limit && !process.HasExited)
         {
-            if (Directory.Exists(directory) && new SlurmJobJournal(directory).Load().Any(j => j.State == JournalJobState.Submitted))
+            if (journal.Load().Any(j => j.State == JournalJobState.Submitted && !earlier.Contains(j.Name)))
             {
                 return true;
             }
