@@ -44,14 +44,15 @@ public sealed partial class CampaignEngine
     /// <summary>
     /// Labels the step's unlabelled structures with the code on its cluster: scheduler files (work directories of a local
     /// cluster; the SLURM journal and downloaded outputs) under <c>WORKDIR/jobs/CLUSTER</c>, batch jobs named
-    /// <c>al-KEY-…</c> and, over ssh, work directories under <c>REMOTE_ROOT/NAME-KEY</c> with the campaign's key, so that a
+    /// <c>al-KEY-…</c> and work directories under <c>REMOTE_ROOT/NAME-KEY</c> with the campaign's key (without a remote root:
+    /// under the jobs folder), so that a
     /// resumed step finds its own jobs (the journal) and finished runs (their markers) and nothing of other campaigns.
     /// </summary>
     private async Task LabelWithCodeAsync(CodeReference code, ActivityContext context, int iteration, int index, CancellationToken cancellationToken)
     {
         var key = store.CampaignKey();
         var cluster = campaign.Clusters[code.On].ToSettings();
-        if (cluster.Ssh is not null && cluster.RemoteRoot is { } root)
+        if (cluster.RemoteRoot is { } root)
         {
             cluster = cluster with { RemoteRoot = root.TrimEnd('/') + "/" + campaign.Name + "-" + key };
         }
