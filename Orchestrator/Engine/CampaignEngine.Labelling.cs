@@ -15,8 +15,8 @@ public sealed partial class CampaignEngine
     internal static string JobsDirectory(string workdir, string cluster) => Path.Combine(workdir, "jobs", cluster);
 
     /// <summary>
-    /// Why a code reference cannot run, or null: it gives no settings for its code, or a label step names another cluster
-    /// than the reference's <c>on</c> (the code runs where the reference says).
+    /// Why a code reference cannot run (none when it can): it gives no settings for its code, or a label step names another
+    /// cluster than the reference's <c>on</c> (the code runs where the reference says).
     /// </summary>
     private static IEnumerable<string> CodeReferenceProblems(Campaign campaign, string file)
     {
