@@ -24,6 +24,25 @@ public sealed record CodeLabellerOptions
     /// default false: corrections wait until the current submission has ended, because a scheduler may run one call at a
     /// time (the SLURM scheduler does). The local scheduler accepts overlapping calls.</summary>
     public bool OverlappingSubmissions { get; init; }
+
+    /// <summary>Told, on the thread enumerating <see cref="CodeLabeller{TSettings}.LabelAsync"/>, each time a structure's task is
+    /// handed to the scheduler (first attempt and every corrected one), before the scheduler sees it; default none. Lets a
+    /// caller record which task (and later which job) labels which structure.</summary>
+    public IProgress<LabelTaskSubmission>? Submissions { get; init; }
+}
+
+/// <summary>A structure's task handed to the scheduler.</summary>
+/// <param name="Index">Position of the structure in the list given to <see cref="ILabeller.LabelAsync"/>.</param>
+/// <param name="Structure">The structure.</param>
+/// <param name="Task">The task that labels it (its name is the hash of its inputs and command).</param>
+/// <param name="Attempt">The labeller's attempt (1, then one more per correction).</param>
+public sealed record LabelTaskSubmission(int Index, Structure Structure, JobTask Task, int Attempt);
+
+/// <summary>A labeller that runs a code through a scheduler and can check its settings against structures beforehand.</summary>
+public interface ICodeLabeller : ILabeller
+{
+    /// <summary>Every problem that would stop these structures from running (empty when none); nothing is submitted.</summary>
+    IReadOnlyList<string> FindProblems(IReadOnlyList<Structure> structures);
 }
 
 /// <summary>
@@ -41,7 +60,7 @@ public sealed record CodeLabellerOptions
 /// once the current one has ended, or at once with <see cref="CodeLabellerOptions.OverlappingSubmissions"/>.
 /// </remarks>
 /// <typeparam name="TSettings">The code's settings record.</typeparam>
-public sealed class CodeLabeller<TSettings> : ILabeller
+public sealed class CodeLabeller<TSettings> : ICodeLabeller
     where TSettings : notnull
 {
     /// <summary>Input file that marks the attempt number of a retry, so a retry with unchanged settings is a new task.</summary>
@@ -209,6 +228,7 @@ public sealed class CodeLabeller<TSettings> : ILabeller
         foreach (var work in works)
         {
             var task = TaskFor(work);
+            options.Submissions?.Report(new LabelTaskSubmission(work.Index, work.Structure, task, work.Attempt));
             if (!batch.TryGetValue(task.Name, out var sharing))
             {
                 batch[task.Name] = sharing = [];

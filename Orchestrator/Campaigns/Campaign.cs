@@ -117,7 +117,8 @@ public sealed record ClusterSpec
     /// <summary>How to reach a remote cluster; default none (commands run on this machine).</summary>
     public SshSpec? Ssh { get; init; }
 
-    /// <summary>The campaign's directory on the cluster; required with <c>ssh</c>.</summary>
+    /// <summary>The directory for runs on the cluster; required with <c>ssh</c>. The engine puts a campaign's runs in
+    /// <c>REMOTE_ROOT/NAME-KEY</c> (KEY: eight hex digits of the campaign's own), so campaigns may share it.</summary>
     public string? RemoteRoot { get; init; }
 
     /// <summary>The SLURM partition; default the cluster's default.</summary>

@@ -113,6 +113,7 @@ public static partial class CampaignParser
             var on = clusters is null
                 ? map.Optional("on", n => Text(n, "reference.on", s => s.Length > 0, "a cluster name")) ?? "local"
                 : map.Required("on", n => ClusterName(n, "reference.on", clusters));
+            codeRunsOverSsh = on is not null && clusters is not null && clusters.TryGetValue(on, out var cluster) && cluster.Ssh is not null;
             var input = map.Optional("input", n => PathOf(n, "reference.input", mustExist: true));
             var profile = ReadProfile(map, node, kind);
             var maxCorrections = map.Optional("max_corrections", n => Int(n, "reference.max_corrections", 0, 100)) ?? 3;
@@ -181,7 +182,7 @@ public static partial class CampaignParser
 
             const string What = "reference";
             var pseudopotentials = map.Required("pseudopotentials", n => StringMap(n, What + ".pseudopotentials", "an element symbol", symbols: true));
-            var pseudoDirectory = map.Required("pseudo_dir", n => DirectoryOf(n, What + ".pseudo_dir"));
+            var pseudoDirectory = map.Required("pseudo_dir", n => CodeDirectoryOf(n, What + ".pseudo_dir"));
             var ecutwfc = map.Required("ecutwfc", n => Double(n, What + ".ecutwfc", 0, double.MaxValue, lowExclusive: true));
             var ecutrho = map.Optional("ecutrho", n => Double(n, What + ".ecutrho", 0, double.MaxValue, lowExclusive: true));
             var (spacing, grid) = ReadKPoints(map, node, required: true);
@@ -262,7 +263,7 @@ public static partial class CampaignParser
             var defaults = new Cp2kSettings();
             var settings = defaults with
             {
-                DftbParameterDirectory = map.Optional("dftb_parameters", n => DirectoryOf(n, What + ".dftb_parameters")) ?? defaults.DftbParameterDirectory,
+                DftbParameterDirectory = map.Optional("dftb_parameters", n => CodeDirectoryOf(n, What + ".dftb_parameters")) ?? defaults.DftbParameterDirectory,
                 BasisSets = map.Optional("basis_sets", n => StringMap(n, What + ".basis_sets", "an element symbol", symbols: true)) ?? defaults.BasisSets,
                 Potentials = map.Optional("potentials", n => StringMap(n, What + ".potentials", "an element symbol", symbols: true)) ?? defaults.Potentials,
                 BasisSetFile = map.Optional("basis_set_file", n => Text(n, What + ".basis_set_file", s => s.Length > 0, "a file name such as BASIS_MOLOPT")) ?? defaults.BasisSetFile,

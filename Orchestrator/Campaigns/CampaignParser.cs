@@ -96,7 +96,9 @@ public static partial class CampaignParser
                 return null;
             }
 
-            return stream.Documents[0].RootNode;
+            var root = stream.Documents[0].RootNode;
+            Interpolate(root);
+            return root;
         }
 
         public Campaign? Read(string text)

@@ -62,6 +62,11 @@ internal static class CampaignInspectCommands
 
             text.AppendLine(CultureInfo.InvariantCulture, $"  structures  {report.Structures} ({report.Labelled} labelled, {report.LabelFailures} label failures, {report.Rejected} candidates rejected)");
             text.AppendLine(CultureInfo.InvariantCulture, $"  jobs        {report.JobsInFlight} in flight");
+            foreach (var job in report.Jobs)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"              {job.Scheduler} job {job.JobId ?? "(not submitted yet)"} {job.State}: {job.Method} attempt {job.Attempt} of structure {job.StructureId?.ToString(CultureInfo.InvariantCulture) ?? "?"} (task {job.Task}){(job.LastError is null ? string.Empty : $"; {job.LastError}")}");
+            }
+
             if (report.LastValidation is { } validation)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  validation  iteration {validation.Iteration}, model sha256 {validation.ModelHash[..16]}…: {Validation(validation.EnergyRmseMeVPerAtom, validation.ForceRmseEVPerAngstrom, validation.SurvivalRuns, validation.Survived)}");
@@ -350,7 +355,7 @@ internal static class CampaignInspectCommands
         foreach (var label in s.Labels)
         {
             text.AppendLine(label.Status == "ok"
-                ? string.Create(CultureInfo.InvariantCulture, $"      labelled by {label.Method} (settings {label.SettingsHash}{(label.JobId is null ? string.Empty : $", job {label.JobId}")}) in iteration {label.Iteration}: E = {label.EnergyEv:R} eV")
+                ? string.Create(CultureInfo.InvariantCulture, $"      labelled by {label.Method} (settings {label.SettingsHash}{(label.JobId is null ? string.Empty : $", {(label.Job is { Scheduler: "slurm" } ? "slurm " : string.Empty)}job {label.JobId}")}) in iteration {label.Iteration}: E = {label.EnergyEv:R} eV")
                 : string.Create(CultureInfo.InvariantCulture, $"      label failed ({label.Method}, settings {label.SettingsHash}) in iteration {label.Iteration}: {label.FailureReason}"));
         }
     }

@@ -5,6 +5,7 @@ using ActiveLearning.Atomistics.Formats;
 using ActiveLearning.Atomistics.Potentials;
 using ActiveLearning.Drivers.Labelling;
 using ActiveLearning.Orchestrator.Campaigns;
+using ActiveLearning.Orchestrator.Labelling;
 using ActiveLearning.Schedulers.Clusters;
 
 namespace ActiveLearning.Orchestrator.Cli;
@@ -154,15 +155,6 @@ internal static class LabelCommand
 
     private static ILabeller CreateLabeller(ReferenceSpec reference, string referencePath, IReadOnlyList<Structure> structures, LabelScheduler runs)
     {
-        CodeLabellerOptions Options(CodeReference code) => new()
-        {
-            MaxCorrections = code.MaxCorrections,
-            // The local scheduler takes overlapping calls, the SLURM one runs one call at a time.
-            OverlappingSubmissions = runs.AcceptsOverlappingCalls,
-            // Over ssh the code's files are on the cluster; checking them here would refuse a valid setup.
-            CheckLocalFiles = runs.FilesAreLocal,
-        };
-        var scheduler = runs.Scheduler;
         switch (reference)
         {
             case PotentialReference teacher:
@@ -170,26 +162,11 @@ internal static class LabelCommand
                 var directory = Path.GetDirectoryName(Path.GetFullPath(referencePath))!;
                 var potential = PotentialLibrary.Load(teacher.Potential, elements, [directory, .. PotentialLibrary.SearchDirectories]);
                 return new TeacherLabeller(potential, teacher.Potential);
-            case CodeReference { Code: "quantum-espresso", QuantumEspresso: { } settings } code:
-                var pwx = CodeLabellers.QuantumEspresso(settings, code.Profile, scheduler, Options(code));
-                Check(pwx.FindProblems(structures), referencePath);
-                return pwx;
-            case CodeReference { Code: "cp2k", Cp2k: { } settings } code:
-                var cp2k = CodeLabellers.Cp2k(settings, code.Profile, scheduler, Options(code));
-                Check(cp2k.FindProblems(structures), referencePath);
-                return cp2k;
-            case CodeReference { Code: "vasp", Vasp: { } settings } code:
-                var vasp = CodeLabellers.Vasp(settings, code.Profile ?? new CodeProfile { Executable = "vasp_std" }, scheduler, Options(code));
-                Check(vasp.FindProblems(structures), referencePath);
-                return vasp;
             case CodeReference code:
-                var expected = code.Code switch
-                {
-                    "cp2k" => "method: dftb | gfn1-xtb | gpw and its settings",
-                    "vasp" => "potcar_dir, encut and kspacing or kpoints",
-                    _ => "pseudopotentials, pseudo_dir, ecutwfc and kspacing or kpoints",
-                };
-                throw new BadInputException($"{referencePath}: kind {code.Code} gives no settings; expected {expected}.");
+                var labeller = CodeReferenceLabellers.Create(code, runs)
+                    ?? throw new BadInputException($"{referencePath}: kind {code.Code} gives no settings; expected {CodeReferenceLabellers.ExpectedSettings(code.Code)}.");
+                Check(labeller.FindProblems(structures), referencePath);
+                return labeller;
             default:
                 throw new BadInputException($"{referencePath}: unknown reference kind.");
         }

@@ -78,10 +78,7 @@ public sealed partial class CampaignEngine
             problems.Add($"{At(step)}: the {step.Keyword} step needs a model and runs only in loop.steps, not in initial");
         }
 
-        if (campaign.Reference is not PotentialReference)
-        {
-            problems.Add($"{file}: reference: labelling with {Describe(campaign.Reference)} is not implemented yet in the engine; use reference: {{ kind: potential, potential: … }}");
-        }
+        problems.AddRange(CodeReferenceProblems(campaign, file));
 
         if ((campaign.Loop.StopWhen.EnergyRmse is not null || campaign.Loop.StopWhen.ForceRmse is not null)
             && !campaign.Loop.Steps.Any(s => s is ValidateStep))
@@ -102,12 +99,6 @@ public sealed partial class CampaignEngine
 
         return problems;
     }
-
-    private static string Describe(ReferenceSpec reference) => reference switch
-    {
-        CodeReference code => code.Code,
-        _ => reference.GetType().Name,
-    };
 
     /// <summary>Runs the campaign from where its store says it is, until it finishes, a step fails or it is cancelled.</summary>
     /// <exception cref="OperationCanceledException">Cancelled; the running step is marked interrupted and resumes later.</exception>
@@ -283,6 +274,9 @@ public sealed partial class CampaignEngine
                 var seed = StepSeeds.For(campaign.Seed, iteration, index);
                 var candidates = CampaignGenerators.Generate(generate.Generator, campaign, iteration, seed);
                 GenerateActivity.Run(context, candidates, string.Create(CultureInfo.InvariantCulture, $"generated-{index}.extxyz"), cancellationToken);
+                break;
+            case LabelStep when campaign.Reference is CodeReference code:
+                await LabelWithCodeAsync(code, context, iteration, index, cancellationToken);
                 break;
             case LabelStep:
                 var (labelled, failed) = await LabelActivity.RunAsync(context, Labeller(), "labelled.extxyz", cancellationToken);

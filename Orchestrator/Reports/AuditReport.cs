@@ -28,7 +28,25 @@ public sealed record AuditOrigin(string Source, string? Parameters, string? Pare
 /// <param name="LabelledAt">When it was recorded (UTC, ISO 8601).</param>
 public sealed record AuditLabel(
     long StructureId, string Method, string SettingsHash, string? Version, string? JobId, string? WorkDirectory, int Attempts,
-    IReadOnlyList<string> Corrections, string Status, string? FailureReason, double? EnergyEv, int Iteration, string LabelledAt);
+    IReadOnlyList<string> Corrections, string Status, string? FailureReason, double? EnergyEv, int Iteration, string LabelledAt)
+{
+    /// <summary>The scheduler task that computed the label (its last attempt), for labels computed by a code; null for teachers.</summary>
+    public AuditJob? Job { get; init; }
+}
+
+/// <summary>The scheduler task behind a label, from the jobs table.</summary>
+/// <param name="Scheduler"><c>local</c> or <c>slurm</c>.</param>
+/// <param name="JobId">The batch job's id (SLURM's id, or <c>local</c>).</param>
+/// <param name="Task">The task's name (its work directory's name).</param>
+/// <param name="State">Finished, Failed, or a state of a task still in flight.</param>
+/// <param name="Attempt">The labeller's attempt this task was (1, then one more per correction).</param>
+/// <param name="Tries">Batch jobs submitted for the task.</param>
+/// <param name="Created">When the task was handed to the scheduler (UTC, ISO 8601).</param>
+/// <param name="Submitted">When its batch job was submitted.</param>
+/// <param name="Started">When its batch job was first seen running.</param>
+/// <param name="Finished">When it ended.</param>
+public sealed record AuditJob(
+    string Scheduler, string? JobId, string Task, string State, int Attempt, int Tries, string Created, string? Submitted, string? Started, string? Finished);
 
 /// <summary>A structure of the data set: identity, origin, why it was added, and its labels.</summary>
 /// <param name="Id">The store's id (1, 2, … in order of addition).</param>

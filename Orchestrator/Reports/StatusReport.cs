@@ -58,7 +58,7 @@ public sealed record ValidationStatus(
 /// <param name="Labelled">Structures with a successful label.</param>
 /// <param name="LabelFailures">Failed labels.</param>
 /// <param name="Rejected">Candidates rejected (e.g. duplicates).</param>
-/// <param name="JobsInFlight">Scheduler jobs submitted and not finished.</param>
+/// <param name="JobsInFlight">Labelling tasks handed to a scheduler and not ended (pending, submitting, queued, running, or waiting for an unreachable cluster).</param>
 /// <param name="LastModel">The last fitted model.</param>
 /// <param name="LastValidation">The last validate step's figures, or null.</param>
 public sealed record StatusReport(
@@ -66,6 +66,9 @@ public sealed record StatusReport(
     StepStatus? Step, long Structures, long Labelled, long LabelFailures, long Rejected, long JobsInFlight, ModelStatus? LastModel,
     ValidationStatus? LastValidation)
 {
+    /// <summary>The tasks counted by <see cref="JobsInFlight"/>, oldest first, from the jobs table.</summary>
+    public IReadOnlyList<JobRow> Jobs { get; init; } = [];
+
     /// <summary>JSON options of the report (snake_case).</summary>
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -91,9 +94,12 @@ public sealed record StatusReport(
             store.Scalar<long>("SELECT COUNT(DISTINCT structure) FROM labels WHERE status = 'ok'"),
             store.Scalar<long>("SELECT COUNT(*) FROM labels WHERE status = 'failed'"),
             store.Scalar<long>("SELECT COUNT(*) FROM rejections"),
-            store.Scalar<long>("SELECT COUNT(*) FROM jobs WHERE state IN ('Pending', 'Submitting', 'Queued', 'Running')"),
+            store.CountJobsInFlight(),
             model,
-            store.ReportValidations() is { Count: > 0 } validations ? Status(validations[^1]) : null);
+            store.ReportValidations() is { Count: > 0 } validations ? Status(validations[^1]) : null)
+        {
+            Jobs = store.JobsInFlight(),
+        };
     }
 
     private static StepStatus ReadStep(CampaignStore store, StepRunRow step, bool active)

@@ -16,6 +16,7 @@ public sealed partial class CampaignStore
             while (reader.Read())
             {
                 var label = ReadLabel(reader);
+                label = label with { Job = AuditJobOf(label) };
                 if (!labels.TryGetValue(label.StructureId, out var list))
                 {
                     labels[label.StructureId] = list = [];
@@ -68,7 +69,8 @@ public sealed partial class CampaignStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            result.Add(ReadLabel(reader));
+            var label = ReadLabel(reader);
+            result.Add(label with { Job = AuditJobOf(label) });
         }
 
         return result;
@@ -131,6 +133,12 @@ public sealed partial class CampaignStore
 
         return result;
     }
+
+    // The label's task is the last attempt the labeller made for the structure with this method and settings.
+    private AuditJob? AuditJobOf(AuditLabel label) =>
+        Jobs("WHERE structure = $s AND method = $m AND settings_hash = $h", ("$s", label.StructureId), ("$m", label.Method), ("$h", label.SettingsHash))
+            .OrderBy(j => j.Attempt).Select(j => new AuditJob(j.Scheduler, j.JobId, j.Task, j.State, j.Attempt, j.Tries, j.Created, j.Submitted, j.Started, j.Finished))
+            .LastOrDefault();
 
     private const string LabelColumns =
         "SELECT l.structure, l.method, l.settings_hash, l.version, l.job_id, l.work_dir, l.attempts, l.corrections, l.status, l.failure_reason, l.energy, l.iteration, l.labelled FROM labels l";

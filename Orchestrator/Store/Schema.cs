@@ -167,6 +167,20 @@ internal static class Schema
         ALTER TABLE validations ADD COLUMN survival_runs INTEGER;
         ALTER TABLE validations ADD COLUMN survived INTEGER;
         """,
+
+        // 4: one jobs row per labelling task (a structure's attempt with a code through a scheduler), written from the task's
+        // state changes; the columns of 1 keep their meaning (name = the task's name, remote_id = the batch job's id).
+        """
+        ALTER TABLE jobs ADD COLUMN structure INTEGER REFERENCES structures(id);
+        ALTER TABLE jobs ADD COLUMN method TEXT;
+        ALTER TABLE jobs ADD COLUMN settings_hash TEXT;
+        ALTER TABLE jobs ADD COLUMN attempt INTEGER;
+        ALTER TABLE jobs ADD COLUMN created TEXT;
+        ALTER TABLE jobs ADD COLUMN submitted TEXT;
+        ALTER TABLE jobs ADD COLUMN started TEXT;
+        ALTER TABLE jobs ADD COLUMN finished TEXT;
+        CREATE INDEX jobs_by_structure ON jobs(structure);
+        """,
     ];
 
     public static int Version => Migrations.Count;
