@@ -72,4 +72,11 @@ public sealed record StepOutcome
 /// <param name="Survival">Share of survival runs that finished (0–1), or null when none were run.</param>
 /// <param name="MetricsJson">Every figure as JSON (errors overall and per config_type; survival runs), for the audit.</param>
 public sealed record ValidationRecord(
-    string ModelHash, int Structures, double? EnergyRmseEVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival, string MetricsJson);
+    string ModelHash, int Structures, double? EnergyRmseEVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival, string MetricsJson)
+{
+    /// <summary>RMSE of the model's phonon frequencies against the teacher's over every q-point and branch, THz; null when not compared.</summary>
+    public double? PhononRmseTHz { get; init; }
+
+    /// <summary>The largest absolute phonon frequency difference, THz; null when not compared.</summary>
+    public double? PhononMaxErrorTHz { get; init; }
+}

@@ -598,13 +598,13 @@ public static partial class CampaignParser
 
         private ValidateStep? ReadValidate(YamlNode node, string what)
         {
-            if (Open(node, what, "fraction") is not { } map)
+            if (Open(node, what, "fraction", "phonons") is not { } map)
             {
                 return null;
             }
 
             var fraction = map.Optional("fraction", n => Double(n, what + ".fraction", 0, 1, lowExclusive: true, highExclusive: true)) ?? 0.1;
-            return new ValidateStep(fraction);
+            return new ValidateStep(fraction) { Phonons = map.Optional("phonons", n => ReadPhonons(n, what + ".phonons")) };
         }
 
         // ---- node helpers: each reports its own error and returns null on failure ----

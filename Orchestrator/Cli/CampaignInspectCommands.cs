@@ -298,6 +298,14 @@ internal static class CampaignInspectCommands
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  model {model.Path} sha256 {model.Hash[..16]}… fitted to {model.Structures} structures: {Metrics(model.Metrics)}");
             }
+
+            foreach (var v in iteration.Validations ?? [])
+            {
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  validated model sha256 {v.ModelHash[..16]}… on {v.Structures} structures: energy RMSE {v.EnergyRmseMeVPerAtom:F2} meV/atom, force RMSE {v.ForceRmseEVPerAngstrom:F4} eV/Å")
+                    + (v.Survival is { } survival ? string.Create(CultureInfo.InvariantCulture, $", survival {survival:F2}") : string.Empty)
+                    + (v.PhononRmseTHz is { } phonon ? string.Create(CultureInfo.InvariantCulture, $", phonon RMSE {phonon:F3} THz (max {v.PhononMaxErrorTHz:F3} THz)") : string.Empty));
+            }
         }
 
         return text.ToString();

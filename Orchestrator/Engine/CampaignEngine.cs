@@ -29,7 +29,7 @@ public sealed record EngineResult(bool Finished, string Message);
 /// after a crash or a stop continues where the campaign was. Each step draws its random numbers from a seed derived from
 /// the campaign seed, its iteration and its position, which makes a resumed campaign identical to an uninterrupted one.
 /// </summary>
-public sealed class CampaignEngine
+public sealed partial class CampaignEngine
 {
     private readonly Campaign campaign;
     private readonly CampaignStore store;
@@ -69,6 +69,9 @@ public sealed class CampaignEngine
                     break;
                 case GenerateStep generate when CampaignGenerators.Unsupported(generate.Generator) is { } why:
                     problems.Add($"{At(step)}: {why}");
+                    break;
+                case ValidateStep { Phonons: { } phonons } when PhononPrimitive(campaign, phonons) is null:
+                    problems.Add($"{At(step)}: phonons: no primitive cell; give phonons.primitive or generate from one with kind ndsc in initial");
                     break;
             }
         }
@@ -303,12 +306,12 @@ public sealed class CampaignEngine
                     break;
                 }
 
-            case ValidateStep:
+            case ValidateStep validate:
                 {
                     var model = CurrentModelOrThrow(step);
                     var set = Validation() ?? throw new InvalidOperationException(
                         "the validation set is empty: the initial steps labelled no structure to hold out");
-                    await ValidateActivity.RunAsync(context, model.Potential, model.Hash, set, null, cancellationToken);
+                    await ValidateActivity.RunAsync(context, model.Potential, model.Hash, set, null, TeacherPhonons(validate, cancellationToken), cancellationToken);
                     break;
                 }
             default:

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ActiveLearning.Orchestrator.Store;
 
 namespace ActiveLearning.Orchestrator.Reports;
@@ -66,9 +67,22 @@ public sealed record AuditModel(string Path, string Hash, string DatasetHash, in
 /// <param name="Rejected">Candidates rejected.</param>
 /// <param name="LabelFailures">Labels that failed in this iteration (of structures of any iteration).</param>
 /// <param name="Models">Models fitted.</param>
+/// <param name="Validations">The validate steps' figures for the model in use; empty when the iteration validated nothing.</param>
 public sealed record AuditIteration(
     int Iteration, string State, IReadOnlyList<AuditStructure> Added, IReadOnlyList<AuditRejection> Rejected, IReadOnlyList<AuditLabel> LabelFailures,
-    IReadOnlyList<AuditModel> Models);
+    IReadOnlyList<AuditModel> Models, IReadOnlyList<AuditValidation>? Validations = null);
+
+/// <summary>One validate step: the model in use judged on the validation set (and, when asked, against the teacher's phonons).</summary>
+/// <param name="ModelHash">SHA-256 of the model judged.</param>
+/// <param name="Structures">Validation structures.</param>
+/// <param name="EnergyRmseMeVPerAtom">Energy RMSE, meV/atom.</param>
+/// <param name="ForceRmseEVPerAngstrom">Force RMSE, eV/Å.</param>
+/// <param name="Survival">Share of survival runs that finished, or null.</param>
+/// <param name="PhononRmseTHz">Phonon frequency RMSE against the teacher, THz, or null.</param>
+/// <param name="PhononMaxErrorTHz">The largest phonon frequency difference, THz, or null.</param>
+public sealed record AuditValidation(
+    string ModelHash, int Structures, [property: JsonPropertyName("energy_rmse_mev_per_atom")] double? EnergyRmseMeVPerAtom, double? ForceRmseEVPerAngstrom,
+    double? Survival, [property: JsonPropertyName("phonon_rmse_thz")] double? PhononRmseTHz, [property: JsonPropertyName("phonon_max_error_thz")] double? PhononMaxErrorTHz);
 
 /// <summary>One event of the append-only log.</summary>
 /// <param name="Time">UTC, ISO 8601.</param>
@@ -96,6 +110,7 @@ public sealed record AuditReport(string Schema, string Campaign, IReadOnlyList<A
     {
         ArgumentNullException.ThrowIfNull(store);
         var iterations = new List<AuditIteration>();
+        var validations = store.ReportValidations().ToLookup(v => v.Iteration);
         foreach (var row in store.Iterations())
         {
             if (iteration is { } only && row.Number != only)
@@ -105,7 +120,9 @@ public sealed record AuditReport(string Schema, string Campaign, IReadOnlyList<A
 
             var structures = store.AuditStructures("s.iteration = $n", ("$n", row.Number));
             iterations.Add(new AuditIteration(
-                row.Number, row.State, structures, store.AuditRejections(row.Number), store.AuditLabelFailures(row.Number), store.AuditModels(row.Number)));
+                row.Number, row.State, structures, store.AuditRejections(row.Number), store.AuditLabelFailures(row.Number), store.AuditModels(row.Number),
+                [.. validations[row.Number].Select(v => new AuditValidation(
+                    v.ModelHash, v.Structures, v.EnergyRmseMeVPerAtom, v.ForceRmseEVPerAngstrom, v.Survival, v.PhononRmseTHz, v.PhononMaxErrorTHz))]));
         }
 
         return new AuditReport(SchemaName, store.ReadCampaign().Name, iterations, null, []);

@@ -13,7 +13,14 @@ namespace ActiveLearning.Orchestrator.Reports;
 /// <param name="EnergyRmseMeVPerAtom">Energy RMSE, meV/atom.</param>
 /// <param name="ForceRmseEVPerAngstrom">Force RMSE, eV/Å.</param>
 /// <param name="Survival">Share of survival runs that finished (0–1), or null when none ran.</param>
-public sealed record ReportValidation(int Iteration, string ModelHash, int Structures, double? EnergyRmseMeVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival);
+public sealed record ReportValidation(int Iteration, string ModelHash, int Structures, double? EnergyRmseMeVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival)
+{
+    /// <summary>Phonon frequency RMSE against the teacher, THz, or null when the step compared no phonons.</summary>
+    public double? PhononRmseTHz { get; init; }
+
+    /// <summary>The largest phonon frequency difference, THz, or null.</summary>
+    public double? PhononMaxErrorTHz { get; init; }
+}
 
 /// <summary>What an iteration's explore step found: the γ of every candidate it kept and the largest γ any walker saw.</summary>
 /// <param name="Gammas">γ of each candidate (frames above γ_select), ascending.</param>

@@ -137,6 +137,12 @@ internal static class Schema
             metrics TEXT NOT NULL,
             created TEXT NOT NULL);
         """,
+
+        // 3: phonon frequency errors of the model in use against the teacher (THz), when the validate step compares phonons.
+        """
+        ALTER TABLE validations ADD COLUMN phonon_rmse REAL;
+        ALTER TABLE validations ADD COLUMN phonon_max_error REAL;
+        """,
     ];
 
     public static int Version => Migrations.Count;
