@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace ActiveLearning.Orchestrator.Campaigns;
 
@@ -22,5 +23,6 @@ public sealed record PhononValidationSpec
     /// q-point commensurate with the supercell (the N×N×N Γ-centred grid, q and −q once), where finite-displacement
     /// frequencies are exact.
     /// </summary>
+    [JsonPropertyName("qpoints")]
     public ImmutableArray<ImmutableArray<double>> QPoints { get; init; } = [];
 }
