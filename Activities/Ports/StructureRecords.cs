@@ -79,4 +79,10 @@ public sealed record ValidationRecord(
 
     /// <summary>Survival runs that finished all their steps, or null when none were run.</summary>
     public int? Survived { get; init; }
+
+    /// <summary>RMSE of the model's phonon frequencies against the teacher's over every q-point and branch, THz; null when not compared.</summary>
+    public double? PhononRmseTHz { get; init; }
+
+    /// <summary>The largest absolute phonon frequency difference, THz; null when not compared.</summary>
+    public double? PhononMaxErrorTHz { get; init; }
 }

@@ -24,9 +24,26 @@ public static class ValidateActivity
     /// <returns>What was recorded.</returns>
     /// <exception cref="PotentialException">The model cannot evaluate a validation structure.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static Task<ValidationRecord> RunAsync(
+        ActivityContext context, ILinearPotential model, string modelHash, ValidationSet validation,
+        (ActiveSet ActiveSet, IReadOnlyList<Atomistics.Structure> Starts, SurvivalOptions Options)? survival, CancellationToken cancellationToken) =>
+        RunAsync(context, model, modelHash, validation, survival, null, cancellationToken);
+
+    /// <summary>Measures and completes the step, comparing phonon frequencies with the teacher's too.</summary>
+    /// <param name="context">The engine's ports.</param>
+    /// <param name="model">The model in use.</param>
+    /// <param name="modelHash">Lowercase hex SHA-256 of its file.</param>
+    /// <param name="validation">The fixed validation set.</param>
+    /// <param name="survival">Survival runs with their active set and start structures, or null to skip them.</param>
+    /// <param name="phonons">The teacher's phonons to compare with, or null to skip the comparison.</param>
+    /// <param name="cancellationToken">Checked between structures, MD steps and force evaluations; nothing is committed when cancelled.</param>
+    /// <returns>What was recorded (with <see cref="ValidationRecord.PhononRmseTHz"/> and <see cref="ValidationRecord.PhononMaxErrorTHz"/> when compared).</returns>
+    /// <exception cref="PotentialException">The model cannot evaluate a validation structure or the phonon supercell.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static async Task<ValidationRecord> RunAsync(
         ActivityContext context, ILinearPotential model, string modelHash, ValidationSet validation,
-        (ActiveSet ActiveSet, IReadOnlyList<Atomistics.Structure> Starts, SurvivalOptions Options)? survival, CancellationToken cancellationToken)
+        (ActiveSet ActiveSet, IReadOnlyList<Atomistics.Structure> Starts, SurvivalOptions Options)? survival, PhononReference? phonons,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(modelHash);
@@ -46,23 +63,28 @@ public static class ValidateActivity
             survived = await SurvivalTest.RunAsync(model, s.ActiveSet, s.Starts, s.Options, progress, cancellationToken);
         }
 
+        var phononErrors = phonons?.Compare(model, cancellationToken);
         var overall = report.Overall;
         var metrics = JsonSerializer.Serialize(new
         {
             overall,
             byConfigType = report.ByConfigType,
             survival = survived is null ? null : new { survived.Survived, runs = survived.Runs.Count, reasons = survived.Runs.Select(r => r.Message) },
+            phonons = phononErrors,
         }, JsonOptions);
         var record = new ValidationRecord(
             modelHash, validation.Structures.Count, overall.EnergyRmseMeVPerAtom / 1000, overall.ForceRmseEVPerAngstrom, survived?.Rate, metrics)
         {
             SurvivalRuns = survived?.Runs.Count,
             Survived = survived?.Survived,
+            PhononRmseTHz = phononErrors?.RmseTHz,
+            PhononMaxErrorTHz = phononErrors?.MaxErrorTHz,
         };
         cancellationToken.ThrowIfCancellationRequested();
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"model {modelHash[..16]} on {validation.Structures.Count} validation structures: energy RMSE {overall.EnergyRmseMeVPerAtom:F2} meV/atom, force RMSE {overall.ForceRmseEVPerAngstrom:F4} eV/Å")
-            + (survived is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", survival {survived.Survived}/{survived.Runs.Count}"));
+            + (survived is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", survival {survived.Survived}/{survived.Runs.Count}"))
+            + (phononErrors is null ? string.Empty : $", {phononErrors}");
         context.Store.Complete(new StepOutcome { Summary = summary, Validation = record });
         context.Log.Information("{Step}: {Summary}", context.StepName, summary);
         return record;

@@ -386,6 +386,11 @@ public sealed record ValidateStep(double Fraction = 0.1) : CampaignStep
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public SurvivalSpec? Survival { get; init; }
+
+    /// <summary>Phonon frequencies compared with the teacher's, or <see langword="null"/> (the default) for none.</summary>
+    /// <remarks>Left out of the definition JSON when absent, so campaigns without it keep their hashes.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PhononValidationSpec? Phonons { get; init; }
 }
 
 /// <summary>

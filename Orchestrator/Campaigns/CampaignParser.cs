@@ -601,13 +601,17 @@ public static partial class CampaignParser
 
         private ValidateStep? ReadValidate(YamlNode node, string what)
         {
-            if (Open(node, what, "fraction", "survival") is not { } map)
+            if (Open(node, what, "fraction", "survival", "phonons") is not { } map)
             {
                 return null;
             }
 
             var fraction = map.Optional("fraction", n => Double(n, what + ".fraction", 0, 1, lowExclusive: true, highExclusive: true)) ?? 0.1;
-            return new ValidateStep(fraction) { Survival = map.Optional("survival", n => ReadSurvival(n, what + ".survival")) };
+            return new ValidateStep(fraction)
+            {
+                Survival = map.Optional("survival", n => ReadSurvival(n, what + ".survival")),
+                Phonons = map.Optional("phonons", n => ReadPhonons(n, what + ".phonons")),
+            };
         }
 
         // ---- node helpers: each reports its own error and returns null on failure ----

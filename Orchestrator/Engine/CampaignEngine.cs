@@ -70,6 +70,9 @@ public sealed partial class CampaignEngine
                 case GenerateStep generate when CampaignGenerators.Unsupported(generate.Generator) is { } why:
                     problems.Add($"{At(step)}: {why}");
                     break;
+                case ValidateStep { Phonons: { } phonons } when PhononPrimitive(campaign, phonons) is null:
+                    problems.Add($"{At(step)}: phonons: no primitive cell; give phonons.primitive or generate from one with kind ndsc in initial");
+                    break;
             }
         }
 
@@ -311,7 +314,7 @@ public sealed partial class CampaignEngine
                     var model = CurrentModelOrThrow(step);
                     var set = Validation() ?? throw new InvalidOperationException(
                         "the validation set is empty: the initial steps labelled no structure to hold out");
-                    await ValidateActivity.RunAsync(context, model.Potential, model.Hash, set, Survival(validate, model.Potential, iteration, index), cancellationToken);
+                    await ValidateActivity.RunAsync(context, model.Potential, model.Hash, set, Survival(validate, model.Potential, iteration, index), TeacherPhonons(validate, cancellationToken), cancellationToken);
                     break;
                 }
             default:

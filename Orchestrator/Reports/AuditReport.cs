@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ActiveLearning.Orchestrator.Store;
 
 namespace ActiveLearning.Orchestrator.Reports;
@@ -88,7 +89,16 @@ public sealed record AuditModel(string Path, string Hash, string DatasetHash, in
 /// <param name="Metrics">Every figure: errors overall and per config_type, and each survival run's end in words.</param>
 public sealed record AuditValidation(
     string ModelHash, int Structures, double? EnergyRmseMeVPerAtom, double? ForceRmseEVPerAngstrom, double? Survival, int? SurvivalRuns, int? Survived,
-    JsonElement Metrics);
+    JsonElement Metrics)
+{
+    /// <summary>Phonon frequency RMSE against the teacher over every q-point and branch, THz, or null when not compared.</summary>
+    [JsonPropertyName("phonon_rmse_thz")]
+    public double? PhononRmseTHz { get; init; }
+
+    /// <summary>The largest phonon frequency difference, THz, or null when not compared.</summary>
+    [JsonPropertyName("phonon_max_error_thz")]
+    public double? PhononMaxErrorTHz { get; init; }
+}
 
 /// <summary>An explore walker that finished (committed as it finished).</summary>
 /// <param name="Walker">The walker (0-based).</param>

@@ -17,6 +17,12 @@ public sealed record ReportValidation(int Iteration, string ModelHash, int Struc
 
     /// <summary>Survival runs that finished all their steps, or null when none ran.</summary>
     public int? Survived { get; init; }
+
+    /// <summary>Phonon frequency RMSE against the teacher, THz, or null when the step compared no phonons.</summary>
+    public double? PhononRmseTHz { get; init; }
+
+    /// <summary>The largest phonon frequency difference, THz, or null.</summary>
+    public double? PhononMaxErrorTHz { get; init; }
 }
 
 /// <summary>What an iteration's explore step found: the γ of every candidate it kept and the largest γ any walker saw.</summary>

@@ -13,7 +13,7 @@ public static class ReportRendering
     private const double Width = 640, Height = 260, Left = 64, Right = 16, Top = 34, Bottom = 40;
     private const double PlotWidth = Width - Left - Right, PlotHeight = Height - Top - Bottom;
 
-    /// <summary>The ids of the page's plots, in order.</summary>
+    /// <summary>The ids of the page's plots, in order (<c>phonon-rmse</c> follows them when a validate step compared phonons).</summary>
     public static readonly IReadOnlyList<string> PlotIds = ["labels", "gamma", "energy-rmse", "force-rmse", "survival"];
 
     /// <summary>Writes the HTML page.</summary>
@@ -38,10 +38,12 @@ public static class ReportRendering
 
             """);
         page.Append(Inv($"<h1>Campaign {Escape(report.Campaign)}</h1>\n<p>State: {Escape(report.State)}{(report.StopReason is null ? string.Empty : ": " + Escape(report.StopReason))}; {rows.Count} iterations (0: the initial steps).</p>\n"));
-        page.Append("<table>\n<tr><th>iteration</th><th>state</th><th>added</th><th>labelled</th><th>failed</th><th>candidates</th><th>max γ</th><th>energy RMSE (meV/atom)</th><th>force RMSE (eV/Å)</th><th>survival</th><th>model</th></tr>\n");
+        var phonons = HasPhonons(report);
+        page.Append("<table>\n<tr><th>iteration</th><th>state</th><th>added</th><th>labelled</th><th>failed</th><th>candidates</th><th>max γ</th><th>energy RMSE (meV/atom)</th><th>force RMSE (eV/Å)</th><th>survival</th>")
+            .Append(phonons ? "<th>phonon RMSE (THz)</th><th>phonon max error (THz)</th>" : string.Empty).Append("<th>model</th></tr>\n");
         foreach (var row in rows)
         {
-            var cells = Cells(row);
+            var cells = Cells(row, phonons);
             page.Append("<tr>");
             foreach (var cell in cells)
             {
@@ -71,6 +73,11 @@ public static class ReportRendering
         Points(page, "energy-rmse", "Validation energy RMSE per iteration", "meV/atom", rows, [.. rows.Select(r => r.Validation?.EnergyRmseMeVPerAtom)]);
         Points(page, "force-rmse", "Validation force RMSE per iteration", "eV/Å", rows, [.. rows.Select(r => r.Validation?.ForceRmseEVPerAngstrom)]);
         Points(page, "survival", "Survival per iteration (share of hot MD runs that finished)", "survival", rows, [.. rows.Select(r => r.Validation?.Survival)], fixedMax: 1);
+        if (phonons)
+        {
+            Points(page, "phonon-rmse", "Phonon frequency RMSE against the teacher per iteration", "THz", rows, [.. rows.Select(r => r.Validation?.PhononRmseTHz)]);
+        }
+
         page.Append("</body>\n</html>\n");
         writer.Write(page.ToString());
     }
@@ -79,9 +86,12 @@ public static class ReportRendering
     public static string SummaryTable(CampaignReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        string[] header = ["iter", "state", "added", "labelled", "failed", "candidates", "max γ", "E RMSE meV/atom", "F RMSE eV/Å", "survival", "model"];
+        var phonons = HasPhonons(report);
+        string[] header = phonons
+            ? ["iter", "state", "added", "labelled", "failed", "candidates", "max γ", "E RMSE meV/atom", "F RMSE eV/Å", "survival", "ph RMSE THz", "ph max THz", "model"]
+            : ["iter", "state", "added", "labelled", "failed", "candidates", "max γ", "E RMSE meV/atom", "F RMSE eV/Å", "survival", "model"];
         var table = new List<string[]> { header };
-        table.AddRange(report.Iterations.Select(Cells));
+        table.AddRange(report.Iterations.Select(r => Cells(r, phonons)));
         var widths = new int[header.Length];
         foreach (var line in table)
         {
@@ -100,7 +110,10 @@ public static class ReportRendering
         return text.ToString();
     }
 
-    private static string[] Cells(ReportIteration row) =>
+    // The phonon columns and plot appear only when some validate step compared phonons, so other reports stay as they were.
+    private static bool HasPhonons(CampaignReport report) => report.Iterations.Any(r => r.Validation?.PhononRmseTHz is not null);
+
+    private static string[] Cells(ReportIteration row, bool phonons) =>
     [
         Inv($"{row.Iteration}"), row.State, Inv($"{row.Added}"), Inv($"{row.Labelled}"), Inv($"{row.Failed}"),
         row.Exploration is { } e ? Inv($"{e.Gammas.Count}") : "–",
@@ -108,6 +121,9 @@ public static class ReportRendering
         row.Validation?.EnergyRmseMeVPerAtom is { } energy ? Inv($"{energy:F2}") : "–",
         row.Validation?.ForceRmseEVPerAngstrom is { } force ? Inv($"{force:F4}") : "–",
         row.Validation?.Survival is { } survival ? Inv($"{survival:F2}") : "–",
+        .. phonons
+            ? (string[])[row.Validation?.PhononRmseTHz is { } rmse ? Inv($"{rmse:F3}") : "–", row.Validation?.PhononMaxErrorTHz is { } max ? Inv($"{max:F3}") : "–"]
+            : [],
         row.Model ?? "–",
     ];
 

@@ -107,7 +107,7 @@ public sealed partial class CampaignStore
     {
         var result = new List<AuditValidation>();
         using var command = Command(
-            "SELECT model_hash, structures, energy_rmse, force_rmse, survival, survival_runs, survived, metrics FROM validations WHERE iteration = $n ORDER BY id",
+            "SELECT model_hash, structures, energy_rmse, force_rmse, survival, survival_runs, survived, metrics, phonon_rmse, phonon_max_error FROM validations WHERE iteration = $n ORDER BY id",
             ("$n", iteration));
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -115,7 +115,11 @@ public sealed partial class CampaignStore
             double? Value(int column) => reader.IsDBNull(column) ? null : reader.GetDouble(column);
             int? Count(int column) => reader.IsDBNull(column) ? null : reader.GetInt32(column);
             using var metrics = JsonDocument.Parse(reader.GetString(7));
-            result.Add(new AuditValidation(reader.GetString(0), reader.GetInt32(1), Value(2) * 1000, Value(3), Value(4), Count(5), Count(6), metrics.RootElement.Clone()));
+            result.Add(new AuditValidation(reader.GetString(0), reader.GetInt32(1), Value(2) * 1000, Value(3), Value(4), Count(5), Count(6), metrics.RootElement.Clone())
+            {
+                PhononRmseTHz = Value(8),
+                PhononMaxErrorTHz = Value(9),
+            });
         }
 
         return result;

@@ -8,7 +8,7 @@ public sealed partial class CampaignStore
     internal List<ReportValidation> ReportValidations()
     {
         var result = new List<ReportValidation>();
-        using var command = Command("SELECT iteration, model_hash, structures, energy_rmse, force_rmse, survival, survival_runs, survived FROM validations ORDER BY id");
+        using var command = Command("SELECT iteration, model_hash, structures, energy_rmse, force_rmse, survival, survival_runs, survived, phonon_rmse, phonon_max_error FROM validations ORDER BY id");
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -18,6 +18,8 @@ public sealed partial class CampaignStore
             {
                 SurvivalRuns = Count(6),
                 Survived = Count(7),
+                PhononRmseTHz = Value(8),
+                PhononMaxErrorTHz = Value(9),
             });
         }
 

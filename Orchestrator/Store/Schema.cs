@@ -181,6 +181,12 @@ internal static class Schema
         ALTER TABLE jobs ADD COLUMN finished TEXT;
         CREATE INDEX jobs_by_structure ON jobs(structure);
         """,
+
+        // 5: phonon frequency errors of the model in use against the teacher (THz), when the validate step compares phonons.
+        """
+        ALTER TABLE validations ADD COLUMN phonon_rmse REAL;
+        ALTER TABLE validations ADD COLUMN phonon_max_error REAL;
+        """,
     ];
 
     public static int Version => Migrations.Count;

@@ -118,12 +118,13 @@ internal sealed class StepStore(CampaignStore store, long stepRun, int iteration
         if (outcome.Validation is { } validation)
         {
             store.Execute(
-                "INSERT INTO validations (iteration, step_run, model_hash, structures, energy_rmse, force_rmse, survival, survival_runs, survived, metrics, created) VALUES ($i, $r, $h, $n, $e, $f, $s, $runs, $survived, $m, $now)",
+                "INSERT INTO validations (iteration, step_run, model_hash, structures, energy_rmse, force_rmse, survival, survival_runs, survived, metrics, created, phonon_rmse, phonon_max_error) VALUES ($i, $r, $h, $n, $e, $f, $s, $runs, $survived, $m, $now, $pr, $pm)",
                 ("$i", iteration), ("$r", stepRun), ("$h", validation.ModelHash), ("$n", validation.Structures), ("$e", validation.EnergyRmseEVPerAtom),
                 ("$f", validation.ForceRmseEVPerAngstrom), ("$s", validation.Survival), ("$runs", validation.SurvivalRuns), ("$survived", validation.Survived),
-                ("$m", validation.MetricsJson), ("$now", store.Now()));
+                ("$m", validation.MetricsJson), ("$now", store.Now()), ("$pr", validation.PhononRmseTHz), ("$pm", validation.PhononMaxErrorTHz));
             store.AppendEvent(iteration, stepRun, "model.validated", null, string.Create(CultureInfo.InvariantCulture,
-                $"model {validation.ModelHash[..16]} on {validation.Structures} validation structures: energy RMSE {validation.EnergyRmseEVPerAtom * 1000:F2} meV/atom, force RMSE {validation.ForceRmseEVPerAngstrom:F4} eV/Å"));
+                $"model {validation.ModelHash[..16]} on {validation.Structures} validation structures: energy RMSE {validation.EnergyRmseEVPerAtom * 1000:F2} meV/atom, force RMSE {validation.ForceRmseEVPerAngstrom:F4} eV/Å")
+                + (validation.PhononRmseTHz is { } phonon ? string.Create(CultureInfo.InvariantCulture, $", phonon RMSE {phonon:F3} THz (max {validation.PhononMaxErrorTHz:F3} THz)") : string.Empty));
         }
 
         var now = store.Now();

@@ -12,6 +12,8 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["slurm-overhead"] = SlurmOverhead.RunAsync,
     ["snap-md-512"] = SnapMdVersusKim.RunAsync,
     ["si-embedded"] = SiEmbeddedAcceptance.RunAsync,
+    ["sic-tersoff"] = SampleAcceptance.SicAsync,
+    ["al-ndsc-phonons"] = SampleAcceptance.AlAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
