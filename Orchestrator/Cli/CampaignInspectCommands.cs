@@ -333,9 +333,11 @@ internal static class CampaignInspectCommands
 
             foreach (var validation in iteration.Validations)
             {
+                var phonons = validation.PhononRmseTHz is { } phonon
+                    ? string.Create(CultureInfo.InvariantCulture, $", phonon RMSE {phonon:F3} THz (max {validation.PhononMaxErrorTHz:F3} THz)")
+                    : string.Empty;
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"  validation of model sha256 {validation.ModelHash[..16]}… on {validation.Structures} structures: {Validation(validation.EnergyRmseMeVPerAtom, validation.ForceRmseEVPerAngstrom, validation.SurvivalRuns, validation.Survived)}"
-                    + (validation.PhononRmseTHz is { } phonon ? string.Create(CultureInfo.InvariantCulture, $", phonon RMSE {phonon:F3} THz (max {validation.PhononMaxErrorTHz:F3} THz)") : string.Empty));
+                    $"  validation of model sha256 {validation.ModelHash[..16]}… on {validation.Structures} structures: {Validation(validation.EnergyRmseMeVPerAtom, validation.ForceRmseEVPerAngstrom, validation.SurvivalRuns, validation.Survived)}{phonons}");
             }
         }
 
