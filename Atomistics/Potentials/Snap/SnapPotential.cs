@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using ActiveLearning.Atomistics.Neighbours;
 
 namespace ActiveLearning.Atomistics.Potentials.Snap;
@@ -13,7 +14,10 @@ namespace ActiveLearning.Atomistics.Potentials.Snap;
 /// w_k times the cosine switching function. The density's expansion coefficients u^j in the Wigner-D matrices of SU(2) are
 /// coupled by Clebsch–Gordan coefficients into the bispectrum B(j1, j2, j). Forces use the adjoint form: the derivative of the
 /// atom's energy with respect to every u^j is computed once per atom, then contracted with each neighbour's dU/dr, so the cost
-/// per neighbour does not grow with the number of components. Multi-element models use element radii and weights (LAMMPS
+/// per neighbour does not grow with the number of components. That derivative is assembled in one pass over the coupling
+/// blocks z_{j1 j2 j} of every j1 ≥ j2 triple (by the symmetry of the Clebsch–Gordan coefficients each is the derivative of
+/// one component with respect to one of its three u's), and a linear model's energy then follows from it by Euler's theorem
+/// (B is cubic in u) without computing B. Multi-element models use element radii and weights (LAMMPS
 /// without chemflag). As an <see cref="ILinearPotential"/> its parameters are all elements' coefficients, element after
 /// element in the model's order, each block as in the <c>.snapcoeff</c> file (constant, linear, then quadratic terms): the
 /// energy is linear in them even for quadratic models.
@@ -40,14 +44,27 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
     private readonly int[] halfIndex;
     private readonly double[] halfWeight;
 
-    // The bispectrum components (j1 ≥ j2, j ≥ j1, in LAMMPS' order) with their Clebsch–Gordan tables and z blocks.
-    private readonly int[] tripleJ1;
-    private readonly int[] tripleJ2;
-    private readonly int[] tripleJ;
-    private readonly int[] cgOffset;
+    // The j of each bispectrum component (j1 ≥ j2, j ≥ j1, in LAMMPS' order) and the coupling block that is its z.
+    private readonly int[] componentJ;
+    private readonly int[] componentBlock;
+
+    // Coupling blocks z_{j1 j2 j} = Σ C C u^{j1} u^{j2} for every j1 ≥ j2 and every j the triangle allows. Each block is the
+    // derivative of exactly one component with respect to u^j (up to blockFactor): with j ≥ j1 the component itself, else
+    // the component of the sorted triple, by the symmetry of the Clebsch–Gordan coefficients. So the adjoint Y^j is the sum
+    // over blocks ending in j of (the component's slope × factor) × z, computed without storing z.
+    private readonly int[] blockComponent;
+    private readonly double[] blockFactor;
+    private readonly int[] blockEntryOffset;
+    private readonly CouplingEntry[] entries;
+    private readonly double[] entryWeight;
     private readonly double[] cg;
-    private readonly int[] zOffset;
-    private readonly int zSize;
+
+    // Per element: the slopes of a linear model per block (β of the block's component × factor), and the energy of the
+    // constant term and the subtracted isolated-atom bispectrum.
+    private readonly double[][] linearBlockSlopes;
+    private readonly double[] constantEnergy;
+
+    // root[a·(twojmax+1) + b] = √(a/b), the factors of the Wigner-matrix recursion.
     private readonly double[] root;
 
     /// <summary>Creates the potential for a model read by <see cref="SnapFile"/>.</summary>
@@ -108,12 +125,9 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         halfIndex = [.. computed.Select(h => h.Index)];
         halfWeight = [.. computed.Select(h => h.Weight)];
         ComponentCount = SnapFile.ComponentCount(twoJMax);
-        tripleJ1 = new int[ComponentCount];
-        tripleJ2 = new int[ComponentCount];
-        tripleJ = new int[ComponentCount];
-        cgOffset = new int[ComponentCount + 1];
-        zOffset = new int[ComponentCount + 1];
-        var t = 0;
+        componentJ = new int[ComponentCount];
+        componentBlock = new int[ComponentCount];
+        var componentOf = new Dictionary<(int, int, int), int>();
         for (var j1 = 0; j1 <= twoJMax; j1++)
         {
             for (var j2 = 0; j2 <= j1; j2++)
@@ -122,33 +136,72 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 {
                     if (j >= j1)
                     {
-                        tripleJ1[t] = j1;
-                        tripleJ2[t] = j2;
-                        tripleJ[t] = j;
-                        cgOffset[t + 1] = cgOffset[t] + ((j1 + 1) * (j2 + 1));
-                        zOffset[t + 1] = zOffset[t] + ((j + 1) * (j + 1));
-                        t++;
+                        componentJ[componentOf.Count] = j;
+                        componentOf[(j1, j2, j)] = componentOf.Count;
                     }
                 }
             }
         }
 
-        zSize = zOffset[ComponentCount];
-        cg = new double[cgOffset[ComponentCount]];
-        for (t = 0; t < ComponentCount; t++)
+        var blockList = new List<(int Component, double Factor)>();
+        var entryList = new List<CouplingEntry>();
+        var weightList = new List<double>();
+        var cgList = new List<double>();
+        var entryOffsets = new List<int> { 0 };
+        for (var j1 = 0; j1 <= twoJMax; j1++)
         {
-            int j1 = tripleJ1[t], j2 = tripleJ2[t], j = tripleJ[t];
-            var half = (j1 + j2 - j) / 2;
-            for (var ma1 = 0; ma1 <= j1; ma1++)
+            for (var j2 = 0; j2 <= j1; j2++)
             {
-                for (var ma2 = 0; ma2 <= j2; ma2++)
+                for (var j = j1 - j2; j <= Math.Min(twoJMax, j1 + j2); j += 2)
                 {
-                    var ma = ma1 + ma2 - half;
-                    if (ma >= 0 && ma <= j)
+                    // Which component's derivative this block is: with respect to its u^j (j ≥ j1), its u^{j1} (j1 > j ≥ j2) or
+                    // its u^{j2} (j < j2); equal j's make the same block serve two or three positions.
+                    int component;
+                    double factor;
+                    if (j >= j1)
                     {
-                        cg[cgOffset[t] + (ma1 * (j2 + 1)) + ma2] = ClebschGordan(j1, j2, j, ma1, ma2, ma);
+                        component = componentOf[(j1, j2, j)];
+                        componentBlock[component] = blockList.Count;
+                        factor = j1 == j ? (j2 == j ? 3 : 2) : 1;
                     }
+                    else if (j >= j2)
+                    {
+                        component = componentOf[(j, j2, j1)];
+                        factor = (j1 + 1.0) / (j + 1.0) * (j == j2 ? 2 : 1);
+                    }
+                    else
+                    {
+                        component = componentOf[(j2, j, j1)];
+                        factor = (j1 + 1.0) / (j + 1.0);
+                    }
+
+                    blockList.Add((component, factor));
+                    AddCouplingEntries(j1, j2, j, entryList, weightList, cgList);
+                    entryOffsets.Add(entryList.Count);
                 }
+            }
+        }
+
+        blockComponent = [.. blockList.Select(b => b.Component)];
+        blockFactor = [.. blockList.Select(b => b.Factor)];
+        blockEntryOffset = [.. entryOffsets];
+        entries = [.. entryList];
+        entryWeight = [.. weightList];
+        cg = [.. cgList];
+        linearBlockSlopes = new double[elements][];
+        constantEnergy = new double[elements];
+        for (var a = 0; a < elements; a++)
+        {
+            linearBlockSlopes[a] = new double[blockComponent.Length];
+            for (var block = 0; block < blockComponent.Length; block++)
+            {
+                linearBlockSlopes[a][block] = coefficients[a][1 + blockComponent[block]] * blockFactor[block];
+            }
+
+            constantEnergy[a] = coefficients[a][0];
+            for (var k = 0; subtractSelf && k < ComponentCount; k++)
+            {
+                constantEnergy[a] -= coefficients[a][1 + k] * (componentJ[k] + 1);
             }
         }
 
@@ -201,7 +254,8 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         for (var i = 0; i < structure.Count; i++)
         {
             DensityOf(i, types, neighbours, work);
-            ComputeZAndB(work);
+            ComputeCouplings(work);
+            BispectrumFromCouplings(work);
             work.B.AsSpan(0, ComponentCount).CopyTo(result.AsSpan(i * ComponentCount, ComponentCount));
         }
 
@@ -252,7 +306,8 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             for (var i = 0; i < structure.Count; i++)
             {
                 DensityOf(i, types, neighbours, work);
-                ComputeZAndB(work);
+                ComputeCouplings(work);
+                BispectrumFromCouplings(work);
                 var first = types[i] * block;
                 var b = work.B;
                 var atomRow = rows.AtomEnergy(i);
@@ -285,14 +340,16 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 }
 
                 // The adjoint of each component alone, so that each neighbour's dU is contracted once per component.
-                for (var t = 0; t < components; t++)
+                Array.Clear(adjointRe);
+                Array.Clear(adjointIm);
+                for (var z = 0; z < blockComponent.Length; z++)
                 {
-                    Array.Clear(work.Slope, 0, components);
-                    work.Slope[t] = 1;
-                    ComputeAdjoint(work);
-                    SymmetrizeAdjoint(work);
-                    Array.Copy(work.AdjointRe, 0, adjointRe, t * uSize, uSize);
-                    Array.Copy(work.AdjointIm, 0, adjointIm, t * uSize, uSize);
+                    var yOffset = blockComponent[z] * uSize;
+                    for (var e = blockEntryOffset[z]; e < blockEntryOffset[z + 1]; e++)
+                    {
+                        adjointRe[yOffset + entries[e].Target] += blockFactor[z] * work.ZRe[e];
+                        adjointIm[yOffset + entries[e].Target] += blockFactor[z] * work.ZIm[e];
+                    }
                 }
 
                 AddFeatureRows(i, types, neighbours, work, adjointRe, adjointIm, gradients, features, rows);
@@ -389,10 +446,24 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 for (var i = first; i < end; i++)
                 {
                     DensityOf(i, types, neighbours, work);
-                    ComputeZAndB(work);
-                    accumulator.AddEnergy(i, EnergyAndSlopes(types[i], work));
-                    ComputeAdjoint(work);
-                    SymmetrizeAdjoint(work);
+                    if (quadratic)
+                    {
+                        ComputeCouplings(work);
+                        BispectrumFromCouplings(work);
+                        accumulator.AddEnergy(i, EnergyAndSlopes(types[i], work));
+                        for (var block = 0; block < blockComponent.Length; block++)
+                        {
+                            work.BlockSlopes[block] = work.Slope[blockComponent[block]] * blockFactor[block];
+                        }
+
+                        AdjointFromCouplings(work, work.BlockSlopes);
+                    }
+                    else
+                    {
+                        Adjoint(work, linearBlockSlopes[types[i]]);
+                        accumulator.AddEnergy(i, constantEnergy[types[i]] + AdjointEnergy(work));
+                    }
+
                     AddForces(i, types, neighbours, work, accumulator);
                 }
             }
@@ -417,8 +488,9 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             UIm = pool.Rent(p.uSize);
             DuRe = pool.Rent(3 * p.uSize);
             DuIm = pool.Rent(3 * p.uSize);
-            ZRe = pool.Rent(p.zSize);
-            ZIm = pool.Rent(p.zSize);
+            ZRe = pool.Rent(p.entries.Length);
+            ZIm = pool.Rent(p.entries.Length);
+            BlockSlopes = pool.Rent(p.blockComponent.Length);
             B = pool.Rent(p.ComponentCount);
             Slope = pool.Rent(p.ComponentCount);
         }
@@ -447,10 +519,12 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
 
         public double[] Slope { get; }
 
+        public double[] BlockSlopes { get; }
+
         public void Return()
         {
             var pool = ArrayPool<double>.Shared;
-            foreach (var array in (double[][])[TotalRe, TotalIm, AdjointRe, AdjointIm, URe, UIm, DuRe, DuIm, ZRe, ZIm, B, Slope])
+            foreach (var array in (double[][])[TotalRe, TotalIm, AdjointRe, AdjointIm, URe, UIm, DuRe, DuIm, ZRe, ZIm, B, Slope, BlockSlopes])
             {
                 pool.Return(array);
             }
@@ -637,64 +711,178 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         }
     }
 
-    // z_{j1 j2 j}[ma][mb] = Σ C C u^{j1} u^{j2}, and B = Re Σ conj(u^j) z (minus the isolated atom's value with bzeroflag).
-    private void ComputeZAndB(Workspace work)
+    // The entries of block (j1, j2, j) that the energy needs: columns mb < J/2, and the upper half of the middle column (the
+    // mirror images of the others contribute the same). Each with its ranges of (ma1, ma2) and (mb1, mb2) pairs.
+    private void AddCouplingEntries(int j1, int j2, int j, List<CouplingEntry> entryList, List<double> weightList, List<double> cgList)
+    {
+        var half = (j1 + j2 - j) / 2;
+        var cgBase = cgList.Count;
+        for (var ma1 = 0; ma1 <= j1; ma1++)
+        {
+            for (var ma2 = 0; ma2 <= j2; ma2++)
+            {
+                var ma = ma1 + ma2 - half;
+                cgList.Add(ma >= 0 && ma <= j ? ClebschGordan(j1, j2, j, ma1, ma2, ma) : 0.0);
+            }
+        }
+
+        for (var mb = 0; 2 * mb <= j; mb++)
+        {
+            for (var ma = 0; ma <= j; ma++)
+            {
+                var weight = MirrorWeight(j, ma, mb);
+                if (weight == 0)
+                {
+                    continue;
+                }
+
+                var ma1 = Math.Max(0, ma + half - j2);
+                var mb1 = Math.Max(0, mb + half - j2);
+                var ma2 = ma + half - ma1;
+                var mb2 = mb + half - mb1;
+                entryList.Add(new CouplingEntry(
+                    First1: uOffset[j1] + (ma1 * (j1 + 1)) + mb1,
+                    First2: uOffset[j2] + (ma2 * (j2 + 1)) + mb2,
+                    Row1: j1 + 1,
+                    Row2: j2 + 1,
+                    CgA: cgBase + (ma1 * (j2 + 1)) + ma2,
+                    CgB: cgBase + (mb1 * (j2 + 1)) + mb2,
+                    CgStep: j2,
+                    CountA: Math.Min(j1, ma + half) - ma1 + 1,
+                    CountB: Math.Min(j1, mb + half) - mb1 + 1,
+                    Target: uOffset[j] + (ma * (j + 1)) + mb));
+                weightList.Add(weight);
+            }
+        }
+    }
+
+    /// <summary>One entry (ma, mb) of a coupling block: z = Σ_a C(a) Σ_b C(b) u1[ma1][mb1] u2[ma2][mb2], with ma1 and mb1
+    /// rising from the first pair while ma2 and mb2 fall.</summary>
+    private readonly record struct CouplingEntry(
+        int First1, int First2, int Row1, int Row2, int CgA, int CgB, int CgStep, int CountA, int CountB, int Target);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Coupling(in CouplingEntry e, double[] uRe, double[] uIm, out double zr, out double zi)
+    {
+        zr = 0;
+        zi = 0;
+        var row1 = e.First1;
+        var row2 = e.First2;
+        var ca = e.CgA;
+        for (var a = 0; a < e.CountA; a++)
+        {
+            double sr = 0, si = 0;
+            var p = row1;
+            var q = row2;
+            var cb = e.CgB;
+            for (var b = 0; b < e.CountB; b++)
+            {
+                var c = cg[cb];
+                double pr = uRe[p], pi = uIm[p], qr = uRe[q], qi = uIm[q];
+                sr += c * ((pr * qr) - (pi * qi));
+                si += c * ((pr * qi) + (pi * qr));
+                p++;
+                q--;
+                cb += e.CgStep;
+            }
+
+            zr += cg[ca] * sr;
+            zi += cg[ca] * si;
+            row1 += e.Row1;
+            row2 -= e.Row2;
+            ca += e.CgStep;
+        }
+    }
+
+    // Every block's z into Z, for the bispectrum and the per-component adjoints.
+    private void ComputeCouplings(Workspace work)
+    {
+        var uRe = work.TotalRe;
+        var uIm = work.TotalIm;
+        for (var e = 0; e < entries.Length; e++)
+        {
+            Coupling(entries[e], uRe, uIm, out work.ZRe[e], out work.ZIm[e]);
+        }
+    }
+
+    // B = Re Σ conj(u^j) z over all entries of the component's block (minus the isolated atom's value with bzeroflag).
+    private void BispectrumFromCouplings(Workspace work)
     {
         var uRe = work.TotalRe;
         var uIm = work.TotalIm;
         for (var t = 0; t < ComponentCount; t++)
         {
-            int j1 = tripleJ1[t], j2 = tripleJ2[t], j = tripleJ[t];
-            var half = (j1 + j2 - j) / 2;
+            var block = componentBlock[t];
             var sum = 0.0;
-            for (var mb = 0; 2 * mb <= j; mb++)
+            for (var e = blockEntryOffset[block]; e < blockEntryOffset[block + 1]; e++)
             {
-                var mb1Low = Math.Max(0, mb + half - j2);
-                var mb1High = Math.Min(j1, mb + half);
-                for (var ma = 0; ma <= j; ma++)
-                {
-                    var weight = MirrorWeight(j, ma, mb);
-                    if (weight == 0)
-                    {
-                        continue;
-                    }
-
-                    var ma1Low = Math.Max(0, ma + half - j2);
-                    var ma1High = Math.Min(j1, ma + half);
-                    double zr = 0, zi = 0;
-                    for (var ma1 = ma1Low; ma1 <= ma1High; ma1++)
-                    {
-                        var ma2 = ma + half - ma1;
-                        var ca = cg[cgOffset[t] + (ma1 * (j2 + 1)) + ma2];
-                        var row1 = uOffset[j1] + (ma1 * (j1 + 1));
-                        var row2 = uOffset[j2] + (ma2 * (j2 + 1));
-                        double sr = 0, si = 0;
-                        for (var mb1 = mb1Low; mb1 <= mb1High; mb1++)
-                        {
-                            var mb2 = mb + half - mb1;
-                            var cb = cg[cgOffset[t] + (mb1 * (j2 + 1)) + mb2];
-                            var p = row1 + mb1;
-                            var q = row2 + mb2;
-                            sr += cb * ((uRe[p] * uRe[q]) - (uIm[p] * uIm[q]));
-                            si += cb * ((uRe[p] * uIm[q]) + (uIm[p] * uRe[q]));
-                        }
-
-                        zr += ca * sr;
-                        zi += ca * si;
-                    }
-
-                    var z = zOffset[t] + (ma * (j + 1)) + mb;
-                    work.ZRe[z] = zr;
-                    work.ZIm[z] = zi;
-                    var u = uOffset[j] + (ma * (j + 1)) + mb;
-                    sum += weight * ((uRe[u] * zr) + (uIm[u] * zi));
-                }
+                var u = entries[e].Target;
+                sum += entryWeight[e] * ((uRe[u] * work.ZRe[e]) + (uIm[u] * work.ZIm[e]));
             }
 
-            // Each computed entry stands for itself and its mirror image (which contributes the same real part).
+            // Each entry stands for itself and its mirror image (which contributes the same real part).
             sum *= 2;
-            work.B[t] = subtractSelf ? sum - (j + 1) : sum;
+            work.B[t] = subtractSelf ? sum - (componentJ[t] + 1) : sum;
         }
+    }
+
+    // Adjoint Y = ∂E/∂Re u + i ∂E/∂Im u on the entries the energy needs, for the slope of each block (component slope × factor).
+    private void AdjointFromCouplings(Workspace work, double[] blockSlopes)
+    {
+        var yRe = work.AdjointRe;
+        var yIm = work.AdjointIm;
+        Array.Clear(yRe, 0, uSize);
+        Array.Clear(yIm, 0, uSize);
+        for (var block = 0; block < blockComponent.Length; block++)
+        {
+            var slope = blockSlopes[block];
+            for (var e = blockEntryOffset[block]; e < blockEntryOffset[block + 1]; e++)
+            {
+                yRe[entries[e].Target] += slope * work.ZRe[e];
+                yIm[entries[e].Target] += slope * work.ZIm[e];
+            }
+        }
+    }
+
+    // As ComputeCouplings then AdjointFromCouplings, without storing z: the hot path of linear models.
+    private void Adjoint(Workspace work, double[] blockSlopes)
+    {
+        var uRe = work.TotalRe;
+        var uIm = work.TotalIm;
+        var yRe = work.AdjointRe;
+        var yIm = work.AdjointIm;
+        Array.Clear(yRe, 0, uSize);
+        Array.Clear(yIm, 0, uSize);
+        for (var block = 0; block < blockComponent.Length; block++)
+        {
+            var slope = blockSlopes[block];
+            if (slope == 0)
+            {
+                continue;
+            }
+
+            for (var e = blockEntryOffset[block]; e < blockEntryOffset[block + 1]; e++)
+            {
+                ref readonly var entry = ref entries[e];
+                Coupling(entry, uRe, uIm, out var zr, out var zi);
+                yRe[entry.Target] += slope * zr;
+                yIm[entry.Target] += slope * zi;
+            }
+        }
+    }
+
+    // Each component is cubic in u, so by Euler's theorem Σ Re(conj(Y) u) over all entries is three times the energy's
+    // bispectrum part: the energy of a linear model without computing B.
+    private double AdjointEnergy(Workspace work)
+    {
+        var sum = 0.0;
+        for (var h = 0; h < halfIndex.Length; h++)
+        {
+            var n = halfIndex[h];
+            sum += halfWeight[h] * ((work.AdjointRe[n] * work.TotalRe[n]) + (work.AdjointIm[n] * work.TotalIm[n]));
+        }
+
+        return sum / 3;
     }
 
     // The atom's energy, and in Slope its derivative with respect to each bispectrum component.
@@ -731,70 +919,6 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         return energy;
     }
 
-    // Adjoint Y = ∂E/∂Re u + i ∂E/∂Im u of the atom's energy with respect to its total density coefficients.
-    private void ComputeAdjoint(Workspace work)
-    {
-        var uRe = work.TotalRe;
-        var uIm = work.TotalIm;
-        var yRe = work.AdjointRe;
-        var yIm = work.AdjointIm;
-        Array.Clear(yRe, 0, uSize);
-        Array.Clear(yIm, 0, uSize);
-        for (var t = 0; t < ComponentCount; t++)
-        {
-            var beta = work.Slope[t];
-            if (beta == 0)
-            {
-                continue;
-            }
-
-            int j1 = tripleJ1[t], j2 = tripleJ2[t], j = tripleJ[t];
-            var half = (j1 + j2 - j) / 2;
-            for (var mb = 0; 2 * mb <= j; mb++)
-            {
-                var mb1Low = Math.Max(0, mb + half - j2);
-                var mb1High = Math.Min(j1, mb + half);
-                for (var ma = 0; ma <= j; ma++)
-                {
-                    var weight = beta * MirrorWeight(j, ma, mb);
-                    if (weight == 0)
-                    {
-                        continue;
-                    }
-
-                    var ma1Low = Math.Max(0, ma + half - j2);
-                    var ma1High = Math.Min(j1, ma + half);
-                    var z = zOffset[t] + (ma * (j + 1)) + mb;
-                    var u = uOffset[j] + (ma * (j + 1)) + mb;
-                    yRe[u] += weight * work.ZRe[z];
-                    yIm[u] += weight * work.ZIm[z];
-
-                    // Re(conj(u^j) C C u1 u2): its gradient in u1 is u^j conj(u2) C C, in u2 it is u^j conj(u1) C C.
-                    var wRe = weight * uRe[u];
-                    var wIm = weight * uIm[u];
-                    for (var ma1 = ma1Low; ma1 <= ma1High; ma1++)
-                    {
-                        var ma2 = ma + half - ma1;
-                        var ca = cg[cgOffset[t] + (ma1 * (j2 + 1)) + ma2];
-                        var row1 = uOffset[j1] + (ma1 * (j1 + 1));
-                        var row2 = uOffset[j2] + (ma2 * (j2 + 1));
-                        for (var mb1 = mb1Low; mb1 <= mb1High; mb1++)
-                        {
-                            var mb2 = mb + half - mb1;
-                            var f = ca * cg[cgOffset[t] + (mb1 * (j2 + 1)) + mb2];
-                            var p = row1 + mb1;
-                            var q = row2 + mb2;
-                            yRe[p] += f * ((wRe * uRe[q]) + (wIm * uIm[q]));
-                            yIm[p] += f * ((wIm * uRe[q]) - (wRe * uIm[q]));
-                            yRe[q] += f * ((wRe * uRe[p]) + (wIm * uIm[p]));
-                            yIm[q] += f * ((wIm * uRe[p]) - (wRe * uIm[p]));
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     // Half of the (ma, mb) entries stand for all: the mirror (J−ma, J−mb) of an entry contributes the same to the energy, so
     // entries left of the middle column count twice (weight 1 here, doubled later), the middle column's upper half likewise,
     // its centre (its own mirror) once, and the rest not at all.
@@ -806,35 +930,6 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         }
 
         return 2 * ma < j ? 1.0 : 2 * ma == j ? 0.5 : 0.0;
-    }
-
-    // The adjoint of the half sum is H; that of the full sum is H plus its mirror image H'[a][b] = (−1)^(a−b) conj(H[J−a][J−b]).
-    private void SymmetrizeAdjoint(Workspace work)
-    {
-        var yRe = work.AdjointRe;
-        var yIm = work.AdjointIm;
-        for (var j = 0; j <= twoJMax; j++)
-        {
-            var block = uOffset[j];
-            var entries = (j + 1) * (j + 1);
-            for (var p = 0; p < entries; p++)
-            {
-                var q = entries - 1 - p;
-                if (q < p)
-                {
-                    break;
-                }
-
-                var a = p / (j + 1);
-                var b = p % (j + 1);
-                var sign = ((a + b) & 1) == 0 ? 1.0 : -1.0;
-                double pRe = yRe[block + p], pIm = yIm[block + p], qRe = yRe[block + q], qIm = yIm[block + q];
-                yRe[block + p] = pRe + (sign * qRe);
-                yIm[block + p] = pIm - (sign * qIm);
-                yRe[block + q] = qRe + (sign * pRe);
-                yIm[block + q] = qIm - (sign * pIm);
-            }
-        }
     }
 
     // dE_i/dr_ik = Σ Re(conj(Y) d(w_k f_c U)/dr_ik) for each neighbour k.
