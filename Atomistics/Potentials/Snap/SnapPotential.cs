@@ -388,7 +388,7 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             }
 
             var vector = vectors[slot];
-            WignerMatrices(vector, r, rcut, work, withDerivatives: true);
+            WignerMatrices(CayleyKleinOf(vector, r, rcut), work, withDerivatives: true);
             var switchValue = Switch(r, rcut, out var switchSlope);
             for (var t = 0; t < components; t++)
             {
@@ -561,7 +561,7 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 continue;
             }
 
-            WignerMatrices(vectors[slot], r, rcut, work, withDerivatives: false);
+            WignerMatrices(CayleyKleinOf(vectors[slot], r, rcut), work, withDerivatives: false);
             var scale = weight[tk] * Switch(r, rcut, out _);
             foreach (var n in halfIndex)
             {
@@ -601,8 +601,11 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         return 0.5 * (Math.Cos(angle) + 1.0);
     }
 
-    // U^J(a, b) for the SU(2) element of the neighbour's point on the 3-sphere, and optionally dU/dr (Å⁻¹) along x, y, z.
-    private void WignerMatrices(Vec3 vector, double r, double rcut, Workspace work, bool withDerivatives)
+    /// <summary>The Cayley–Klein parameters (a, b) of the neighbour's point on the 3-sphere and their derivatives (Å⁻¹) along
+    /// x, y and z.</summary>
+    private readonly record struct CayleyKlein(double ARe, double AIm, double BRe, double BIm, Vec3 DaRe, Vec3 DaIm, Vec3 DbRe, Vec3 DbIm);
+
+    private CayleyKlein CayleyKleinOf(Vec3 vector, double r, double rcut)
     {
         var thetaScale = rfac0 * Math.PI / (rcut - rmin0);
         var theta0 = (r - rmin0) * thetaScale;
@@ -610,29 +613,25 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         var z0 = r * Math.Cos(theta0) / sinTheta;
         var dz0dr = (z0 / r) - (r * thetaScale / (sinTheta * sinTheta));
         var r0inv = 1.0 / Math.Sqrt((r * r) + (z0 * z0));
-        var aRe = z0 * r0inv;
-        var aIm = -vector.Z * r0inv;
-        var bRe = vector.Y * r0inv;
-        var bIm = -vector.X * r0inv;
         var dr0invdr = -r0inv * r0inv * r0inv * (r + (z0 * dz0dr));
+        var unit = vector / r;
+        var dr0inv = dr0invdr * unit;
+        return new CayleyKlein(
+            z0 * r0inv,
+            -vector.Z * r0inv,
+            vector.Y * r0inv,
+            -vector.X * r0inv,
+            (z0 * dr0inv) + (r0inv * dz0dr * unit),
+            (-vector.Z * dr0inv) - new Vec3(0, 0, r0inv),
+            (vector.Y * dr0inv) + new Vec3(0, r0inv, 0),
+            (-vector.X * dr0inv) - new Vec3(r0inv, 0, 0));
+    }
 
-        Span<double> daRe = stackalloc double[3];
-        Span<double> daIm = stackalloc double[3];
-        Span<double> dbRe = stackalloc double[3];
-        Span<double> dbIm = stackalloc double[3];
-        if (withDerivatives)
-        {
-            Span<double> unit = [vector.X / r, vector.Y / r, vector.Z / r];
-            for (var c = 0; c < 3; c++)
-            {
-                var dr0inv = dr0invdr * unit[c];
-                daRe[c] = (dr0inv * z0) + (r0inv * dz0dr * unit[c]);
-                daIm[c] = -(dr0inv * vector.Z) - (c == 2 ? r0inv : 0);
-                dbRe[c] = (dr0inv * vector.Y) + (c == 1 ? r0inv : 0);
-                dbIm[c] = -(dr0inv * vector.X) - (c == 0 ? r0inv : 0);
-            }
-        }
-
+    // U^J(a, b) for the SU(2) element of the neighbour's point on the 3-sphere, and optionally dU/dr (Å⁻¹) along x, y, z.
+    private void WignerMatrices(in CayleyKlein ck, Workspace work, bool withDerivatives)
+    {
+        double aRe = ck.ARe, aIm = ck.AIm, bRe = ck.BRe, bIm = ck.BIm;
+        Vec3 daRe = ck.DaRe, daIm = ck.DaIm, dbRe = ck.DbRe, dbIm = ck.DbIm;
         var uRe = work.URe;
         var uIm = work.UIm;
         var duRe = work.DuRe;
@@ -940,8 +939,6 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         var vectors = neighbours.Vectors;
         var distances = neighbours.Distances;
         var ti = types[i];
-        var yRe = work.AdjointRe;
-        var yIm = work.AdjointIm;
         for (var slot = offsets[i]; slot < offsets[i + 1]; slot++)
         {
             var k = indices[slot];
@@ -954,10 +951,93 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             }
 
             var vector = vectors[slot];
-            WignerMatrices(vector, r, rcut, work, withDerivatives: true);
+            var ck = CayleyKleinOf(vector, r, rcut);
+            WignerMatrices(ck, work, withDerivatives: false);
+            var gradient = ReverseGradient(work, ck, out var plain);
             var switchValue = Switch(r, rcut, out var switchSlope);
-            accumulator.AddBond(i, k, vector, BondGradient(work, yRe, yIm, 0, vector, r, weight[tk] * switchValue, weight[tk] * switchSlope));
+            var radial = weight[tk] * switchSlope * plain / r;
+            accumulator.AddBond(i, k, vector, (weight[tk] * switchValue * gradient) + (radial * vector));
         }
+    }
+
+    // f = Re Σ conj(Y) U over all entries (in plain) and its gradient along x, y, z for the Wigner matrices last computed in
+    // work, by running their recursion backwards: the adjoint G of each entry flows to the two entries of the level below it
+    // was made from and into ∂f/∂a and ∂f/∂b, so the cost is that of U alone rather than three times that of dU/dr.
+    private Vec3 ReverseGradient(Workspace work, in CayleyKlein ck, out double plain)
+    {
+        var uRe = work.URe;
+        var uIm = work.UIm;
+        var gRe = work.DuRe;
+        var gIm = work.DuIm;
+        var yRe = work.AdjointRe;
+        var yIm = work.AdjointIm;
+        Array.Clear(gRe, 0, uSize);
+        Array.Clear(gIm, 0, uSize);
+        plain = 0;
+        for (var h = 0; h < halfIndex.Length; h++)
+        {
+            var n = halfIndex[h];
+            gRe[n] = halfWeight[h] * yRe[n];
+            gIm[n] = halfWeight[h] * yIm[n];
+            plain += (gRe[n] * uRe[n]) + (gIm[n] * uIm[n]);
+        }
+
+        double aRe = ck.ARe, aIm = ck.AIm, bRe = ck.BRe, bIm = ck.BIm;
+        double gaRe = 0, gaIm = 0, gbRe = 0, gbIm = 0;
+        var stride = twoJMax + 1;
+        for (var j = twoJMax; j >= 1; j--)
+        {
+            var current = uOffset[j];
+            var previous = uOffset[j - 1];
+
+            // The column the level above read beyond the computed half was a mirror image: its adjoint goes to the source.
+            if ((j & 1) == 1 && j < twoJMax)
+            {
+                var mb = (j + 1) / 2;
+                for (var ma = 0; ma <= j; ma++)
+                {
+                    var source = current + ((j - ma) * (j + 1)) + (j - mb);
+                    var at = current + (ma * (j + 1)) + mb;
+                    var sign = ((ma + mb) & 1) == 0 ? 1.0 : -1.0;
+                    gRe[source] += sign * gRe[at];
+                    gIm[source] -= sign * gIm[at];
+                }
+            }
+
+            for (var mb = 0; 2 * mb <= j; mb++)
+            {
+                var column = j - mb;
+                for (var ma = 0; ma <= j; ma++)
+                {
+                    // U[ma][mb] = fa ā U'[pa] − fb b̄ U'[pb]: G'[pa] += fa a G, G'[pb] −= fb b G, ∂f/∂a += fa U'[pa] conj(G), ...
+                    var at = current + (ma * (j + 1)) + mb;
+                    double gr = gRe[at], gi = gIm[at];
+                    if (ma < j)
+                    {
+                        var fa = root[((j - ma) * stride) + column];
+                        var pa = previous + (ma * j) + mb;
+                        double uaRe = uRe[pa], uaIm = uIm[pa];
+                        gRe[pa] += fa * ((aRe * gr) - (aIm * gi));
+                        gIm[pa] += fa * ((aRe * gi) + (aIm * gr));
+                        gaRe += fa * ((uaRe * gr) + (uaIm * gi));
+                        gaIm += fa * ((uaIm * gr) - (uaRe * gi));
+                    }
+
+                    if (ma > 0)
+                    {
+                        var fb = root[(ma * stride) + column];
+                        var pb = previous + ((ma - 1) * j) + mb;
+                        double ubRe = uRe[pb], ubIm = uIm[pb];
+                        gRe[pb] -= fb * ((bRe * gr) - (bIm * gi));
+                        gIm[pb] -= fb * ((bRe * gi) + (bIm * gr));
+                        gbRe -= fb * ((ubRe * gr) + (ubIm * gi));
+                        gbIm -= fb * ((ubIm * gr) - (ubRe * gi));
+                    }
+                }
+            }
+        }
+
+        return (gaRe * ck.DaRe) + (gaIm * ck.DaIm) + (gbRe * ck.DbRe) + (gbIm * ck.DbIm);
     }
 
     // Re Σ conj(Y) d(s U)/dr for the scale s = w f_c (ds/dr = radialScale) and the Wigner matrices last computed in work.
