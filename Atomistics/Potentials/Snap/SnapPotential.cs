@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ActiveLearning.Atomistics.Neighbours;
 
 namespace ActiveLearning.Atomistics.Potentials.Snap;
@@ -521,12 +522,45 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
 
         public double[] BlockSlopes { get; }
 
+        public double[] KeptRe { get; private set; } = [];
+
+        public double[] KeptIm { get; private set; } = [];
+
+        public CayleyKlein[] KeptParameters { get; private set; } = [];
+
+        // Room for the Wigner matrices of up to `count` neighbours.
+        public void Keep(int count, int size)
+        {
+            if (KeptParameters.Length >= count)
+            {
+                return;
+            }
+
+            var pool = ArrayPool<double>.Shared;
+            if (KeptParameters.Length > 0)
+            {
+                pool.Return(KeptRe);
+                pool.Return(KeptIm);
+            }
+
+            count = Math.Max(count, 2 * KeptParameters.Length);
+            KeptRe = pool.Rent(count * size);
+            KeptIm = pool.Rent(count * size);
+            KeptParameters = new CayleyKlein[count];
+        }
+
         public void Return()
         {
             var pool = ArrayPool<double>.Shared;
             foreach (var array in (double[][])[TotalRe, TotalIm, AdjointRe, AdjointIm, URe, UIm, DuRe, DuIm, ZRe, ZIm, B, Slope, BlockSlopes])
             {
                 pool.Return(array);
+            }
+
+            if (KeptParameters.Length > 0)
+            {
+                pool.Return(KeptRe);
+                pool.Return(KeptIm);
             }
         }
     }
@@ -551,6 +585,8 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         var vectors = neighbours.Vectors;
         var distances = neighbours.Distances;
         var ti = types[i];
+        work.Keep(offsets[i + 1] - offsets[i], uSize);
+        var kept = 0;
         for (var slot = offsets[i]; slot < offsets[i + 1]; slot++)
         {
             var tk = types[indices[slot]];
@@ -561,13 +597,20 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 continue;
             }
 
-            WignerMatrices(CayleyKleinOf(vectors[slot], r, rcut), work, withDerivatives: false);
+            var ck = CayleyKleinOf(vectors[slot], r, rcut);
+            WignerMatrices(ck, work, withDerivatives: false);
             var scale = weight[tk] * Switch(r, rcut, out _);
             foreach (var n in halfIndex)
             {
                 totalRe[n] += scale * work.URe[n];
                 totalIm[n] += scale * work.UIm[n];
             }
+
+            // Kept for the force pass, which visits the same neighbours in the same order.
+            work.KeptParameters[kept] = ck;
+            Array.Copy(work.URe, 0, work.KeptRe, kept * uSize, uSize);
+            Array.Copy(work.UIm, 0, work.KeptIm, kept * uSize, uSize);
+            kept++;
         }
 
         // The right-hand columns by the symmetry U[J−ma][J−mb] = (−1)^(ma−mb) conj(U[ma][mb]), which the sum keeps.
@@ -760,8 +803,10 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
     private readonly record struct CouplingEntry(
         int First1, int First2, int Row1, int Row2, int CgA, int CgB, int CgStep, int CountA, int CountB, int Target);
 
+    // The hot loop of the potential: the index ranges come from the precomputed entry and stay inside the arrays, so they
+    // are read without bounds checks.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Coupling(in CouplingEntry e, double[] uRe, double[] uIm, out double zr, out double zi)
+    private static void Coupling(in CouplingEntry e, ref double uRe, ref double uIm, ref double cg, out double zr, out double zi)
     {
         zr = 0;
         zi = 0;
@@ -770,23 +815,28 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         var ca = e.CgA;
         for (var a = 0; a < e.CountA; a++)
         {
-            double sr = 0, si = 0;
+            double rr = 0, ii = 0, ri = 0, ir = 0;
             var p = row1;
             var q = row2;
             var cb = e.CgB;
             for (var b = 0; b < e.CountB; b++)
             {
-                var c = cg[cb];
-                double pr = uRe[p], pi = uIm[p], qr = uRe[q], qi = uIm[q];
-                sr += c * ((pr * qr) - (pi * qi));
-                si += c * ((pr * qi) + (pi * qr));
+                var c = Unsafe.Add(ref cg, cb);
+                var cpr = c * Unsafe.Add(ref uRe, p);
+                var cpi = c * Unsafe.Add(ref uIm, p);
+                double qr = Unsafe.Add(ref uRe, q), qi = Unsafe.Add(ref uIm, q);
+                rr += cpr * qr;
+                ii += cpi * qi;
+                ri += cpr * qi;
+                ir += cpi * qr;
                 p++;
                 q--;
                 cb += e.CgStep;
             }
 
-            zr += cg[ca] * sr;
-            zi += cg[ca] * si;
+            var cga = Unsafe.Add(ref cg, ca);
+            zr += cga * (rr - ii);
+            zi += cga * (ri + ir);
             row1 += e.Row1;
             row2 -= e.Row2;
             ca += e.CgStep;
@@ -798,9 +848,12 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
     {
         var uRe = work.TotalRe;
         var uIm = work.TotalIm;
+        ref var re = ref MemoryMarshal.GetArrayDataReference(uRe);
+        ref var im = ref MemoryMarshal.GetArrayDataReference(uIm);
+        ref var c = ref MemoryMarshal.GetArrayDataReference(cg);
         for (var e = 0; e < entries.Length; e++)
         {
-            Coupling(entries[e], uRe, uIm, out work.ZRe[e], out work.ZIm[e]);
+            Coupling(entries[e], ref re, ref im, ref c, out work.ZRe[e], out work.ZIm[e]);
         }
     }
 
@@ -852,6 +905,9 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         var yIm = work.AdjointIm;
         Array.Clear(yRe, 0, uSize);
         Array.Clear(yIm, 0, uSize);
+        ref var re = ref MemoryMarshal.GetArrayDataReference(uRe);
+        ref var im = ref MemoryMarshal.GetArrayDataReference(uIm);
+        ref var c = ref MemoryMarshal.GetArrayDataReference(cg);
         for (var block = 0; block < blockComponent.Length; block++)
         {
             var slope = blockSlopes[block];
@@ -863,7 +919,7 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             for (var e = blockEntryOffset[block]; e < blockEntryOffset[block + 1]; e++)
             {
                 ref readonly var entry = ref entries[e];
-                Coupling(entry, uRe, uIm, out var zr, out var zi);
+                Coupling(entry, ref re, ref im, ref c, out var zr, out var zi);
                 yRe[entry.Target] += slope * zr;
                 yIm[entry.Target] += slope * zi;
             }
@@ -931,7 +987,7 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         return 2 * ma < j ? 1.0 : 2 * ma == j ? 0.5 : 0.0;
     }
 
-    // dE_i/dr_ik = Σ Re(conj(Y) d(w_k f_c U)/dr_ik) for each neighbour k.
+    // dE_i/dr_ik = Σ Re(conj(Y) d(w_k f_c U)/dr_ik) for each neighbour k, with the Wigner matrices DensityOf kept.
     private void AddForces(int i, int[] types, NeighbourList neighbours, Workspace work, AtomAccumulator accumulator)
     {
         var offsets = neighbours.Offsets;
@@ -939,6 +995,7 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         var vectors = neighbours.Vectors;
         var distances = neighbours.Distances;
         var ti = types[i];
+        var kept = 0;
         for (var slot = offsets[i]; slot < offsets[i + 1]; slot++)
         {
             var k = indices[slot];
@@ -951,8 +1008,10 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             }
 
             var vector = vectors[slot];
-            var ck = CayleyKleinOf(vector, r, rcut);
-            WignerMatrices(ck, work, withDerivatives: false);
+            ref readonly var ck = ref work.KeptParameters[kept];
+            Array.Copy(work.KeptRe, kept * uSize, work.URe, 0, uSize);
+            Array.Copy(work.KeptIm, kept * uSize, work.UIm, 0, uSize);
+            kept++;
             var gradient = ReverseGradient(work, ck, out var plain);
             var switchValue = Switch(r, rcut, out var switchSlope);
             var radial = weight[tk] * switchSlope * plain / r;
