@@ -68,6 +68,13 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
     // root[a·(twojmax+1) + b] = √(a/b), the factors of the Wigner-matrix recursion.
     private readonly double[] root;
 
+    // The recursion as flat lists: level j's computed entries (stepLevel[j] ≤ s < stepLevel[j + 1]) from level j − 1, then
+    // (odd j below twojmax) the mirrored column that level j + 1 reads (mirrorLevel likewise).
+    private readonly WignerStep[] steps;
+    private readonly int[] stepLevel;
+    private readonly MirrorStep[] mirrors;
+    private readonly int[] mirrorLevel;
+
     /// <summary>Creates the potential for a model read by <see cref="SnapFile"/>.</summary>
     /// <param name="model">The hyper-parameters and elements (in the potential's order).</param>
     /// <param name="name">The name for logs, e.g. <c>snap:Si_Zuo_JPCA2020.snapcoeff</c>.</param>
@@ -214,6 +221,8 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 root[(a * (twoJMax + 1)) + b] = Math.Sqrt((double)a / b);
             }
         }
+
+        (steps, stepLevel, mirrors, mirrorLevel) = RecursionLists();
     }
 
     /// <summary>Loads <c>FILE.snapcoeff</c> and the <c>FILE.snapparam</c> beside it for the given elements.</summary>
@@ -492,6 +501,10 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             ZRe = pool.Rent(p.entries.Length);
             ZIm = pool.Rent(p.entries.Length);
             BlockSlopes = pool.Rent(p.blockComponent.Length);
+            WeightedRe = pool.Rent(p.uSize);
+            WeightedIm = pool.Rent(p.uSize);
+            GradientRe = pool.Rent(p.uSize);
+            GradientIm = pool.Rent(p.uSize);
             B = pool.Rent(p.ComponentCount);
             Slope = pool.Rent(p.ComponentCount);
         }
@@ -521,6 +534,14 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         public double[] Slope { get; }
 
         public double[] BlockSlopes { get; }
+
+        public double[] WeightedRe { get; }
+
+        public double[] WeightedIm { get; }
+
+        public double[] GradientRe { get; }
+
+        public double[] GradientIm { get; }
 
         public double[] KeptRe { get; private set; } = [];
 
@@ -552,7 +573,7 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         public void Return()
         {
             var pool = ArrayPool<double>.Shared;
-            foreach (var array in (double[][])[TotalRe, TotalIm, AdjointRe, AdjointIm, URe, UIm, DuRe, DuIm, ZRe, ZIm, B, Slope, BlockSlopes])
+            foreach (var array in (double[][])[TotalRe, TotalIm, AdjointRe, AdjointIm, URe, UIm, DuRe, DuIm, ZRe, ZIm, B, Slope, BlockSlopes, WeightedRe, WeightedIm, GradientRe, GradientIm])
             {
                 pool.Return(array);
             }
@@ -597,19 +618,19 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 continue;
             }
 
+            // Kept for the force pass, which visits the same neighbours in the same order.
             var ck = CayleyKleinOf(vectors[slot], r, rcut);
-            WignerMatrices(ck, work, withDerivatives: false);
+            work.KeptParameters[kept] = ck;
+            var uRe = work.KeptRe.AsSpan(kept * uSize, uSize);
+            var uIm = work.KeptIm.AsSpan(kept * uSize, uSize);
+            WignerValues(ck, ref MemoryMarshal.GetReference(uRe), ref MemoryMarshal.GetReference(uIm));
             var scale = weight[tk] * Switch(r, rcut, out _);
             foreach (var n in halfIndex)
             {
-                totalRe[n] += scale * work.URe[n];
-                totalIm[n] += scale * work.UIm[n];
+                totalRe[n] += scale * uRe[n];
+                totalIm[n] += scale * uIm[n];
             }
 
-            // Kept for the force pass, which visits the same neighbours in the same order.
-            work.KeptParameters[kept] = ck;
-            Array.Copy(work.URe, 0, work.KeptRe, kept * uSize, uSize);
-            Array.Copy(work.UIm, 0, work.KeptIm, kept * uSize, uSize);
             kept++;
         }
 
@@ -668,6 +689,85 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             (-vector.Z * dr0inv) - new Vec3(0, 0, r0inv),
             (vector.Y * dr0inv) + new Vec3(0, r0inv, 0),
             (-vector.X * dr0inv) - new Vec3(r0inv, 0, 0));
+    }
+
+    /// <summary>U[At] = Fa ā U[A] − Fb b̄ U[B] (a zero factor where the term does not exist, with index 0 in its place).</summary>
+    private readonly record struct WignerStep(int At, int A, int B, double Fa, double Fb);
+
+    /// <summary>U[At] = Sign conj(U[Source]).</summary>
+    private readonly record struct MirrorStep(int At, int Source, double Sign);
+
+    private (WignerStep[] Steps, int[] StepLevel, MirrorStep[] Mirrors, int[] MirrorLevel) RecursionLists()
+    {
+        var stepList = new List<WignerStep>();
+        var mirrorList = new List<MirrorStep>();
+        var stepLevels = new int[twoJMax + 2];
+        var mirrorLevels = new int[twoJMax + 2];
+        var stride = twoJMax + 1;
+        for (var j = 1; j <= twoJMax; j++)
+        {
+            stepLevels[j] = stepList.Count;
+            mirrorLevels[j] = mirrorList.Count;
+            for (var mb = 0; 2 * mb <= j; mb++)
+            {
+                var column = j - mb;
+                for (var ma = 0; ma <= j; ma++)
+                {
+                    stepList.Add(new WignerStep(
+                        At: uOffset[j] + (ma * (j + 1)) + mb,
+                        A: ma < j ? uOffset[j - 1] + (ma * j) + mb : 0,
+                        B: ma > 0 ? uOffset[j - 1] + ((ma - 1) * j) + mb : 0,
+                        Fa: ma < j ? root[((j - ma) * stride) + column] : 0.0,
+                        Fb: ma > 0 ? root[(ma * stride) + column] : 0.0));
+                }
+            }
+
+            if ((j & 1) == 1 && j < twoJMax)
+            {
+                var mb = (j + 1) / 2;
+                for (var ma = 0; ma <= j; ma++)
+                {
+                    mirrorList.Add(new MirrorStep(
+                        At: uOffset[j] + (ma * (j + 1)) + mb,
+                        Source: uOffset[j] + ((j - ma) * (j + 1)) + (j - mb),
+                        Sign: ((ma + mb) & 1) == 0 ? 1.0 : -1.0));
+                }
+            }
+        }
+
+        stepLevels[twoJMax + 1] = stepList.Count;
+        mirrorLevels[twoJMax + 1] = mirrorList.Count;
+        stepLevels[0] = 0;
+        return ([.. stepList], stepLevels, [.. mirrorList], mirrorLevels);
+    }
+
+    // The computed half of U^J(a, b) (plus the mirrored columns the recursion reads) from U[0] on, without bounds checks: the
+    // lists stay inside uSize entries from the given references.
+    private void WignerValues(in CayleyKlein ck, ref double uRe, ref double uIm)
+    {
+        double aRe = ck.ARe, aIm = ck.AIm, bRe = ck.BRe, bIm = ck.BIm;
+        uRe = 1.0;
+        uIm = 0.0;
+        ref var step0 = ref MemoryMarshal.GetArrayDataReference(steps);
+        ref var mirror0 = ref MemoryMarshal.GetArrayDataReference(mirrors);
+        for (var j = 1; j <= twoJMax; j++)
+        {
+            for (var s = stepLevel[j]; s < stepLevel[j + 1]; s++)
+            {
+                ref readonly var step = ref Unsafe.Add(ref step0, s);
+                double uaRe = Unsafe.Add(ref uRe, step.A), uaIm = Unsafe.Add(ref uIm, step.A);
+                double ubRe = Unsafe.Add(ref uRe, step.B), ubIm = Unsafe.Add(ref uIm, step.B);
+                Unsafe.Add(ref uRe, step.At) = (step.Fa * ((aRe * uaRe) + (aIm * uaIm))) - (step.Fb * ((bRe * ubRe) + (bIm * ubIm)));
+                Unsafe.Add(ref uIm, step.At) = (step.Fa * ((aRe * uaIm) - (aIm * uaRe))) - (step.Fb * ((bRe * ubIm) - (bIm * ubRe)));
+            }
+
+            for (var m = mirrorLevel[j]; m < mirrorLevel[j + 1]; m++)
+            {
+                ref readonly var mirror = ref Unsafe.Add(ref mirror0, m);
+                Unsafe.Add(ref uRe, mirror.At) = mirror.Sign * Unsafe.Add(ref uRe, mirror.Source);
+                Unsafe.Add(ref uIm, mirror.At) = -mirror.Sign * Unsafe.Add(ref uIm, mirror.Source);
+            }
+        }
     }
 
     // U^J(a, b) for the SU(2) element of the neighbour's point on the 3-sphere, and optionally dU/dr (Å⁻¹) along x, y, z.
@@ -996,6 +1096,16 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         var distances = neighbours.Distances;
         var ti = types[i];
         var kept = 0;
+
+        // The adjoint weighted for the half sum, the starting point of every neighbour's backward pass.
+        Array.Clear(work.WeightedRe, 0, uSize);
+        Array.Clear(work.WeightedIm, 0, uSize);
+        for (var h = 0; h < halfIndex.Length; h++)
+        {
+            work.WeightedRe[halfIndex[h]] = halfWeight[h] * work.AdjointRe[halfIndex[h]];
+            work.WeightedIm[halfIndex[h]] = halfWeight[h] * work.AdjointIm[halfIndex[h]];
+        }
+
         for (var slot = offsets[i]; slot < offsets[i + 1]; slot++)
         {
             var k = indices[slot];
@@ -1008,91 +1118,63 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             }
 
             var vector = vectors[slot];
-            ref readonly var ck = ref work.KeptParameters[kept];
-            Array.Copy(work.KeptRe, kept * uSize, work.URe, 0, uSize);
-            Array.Copy(work.KeptIm, kept * uSize, work.UIm, 0, uSize);
+            var gradient = ReverseGradient(work, work.KeptParameters[kept], work.KeptRe.AsSpan(kept * uSize, uSize), work.KeptIm.AsSpan(kept * uSize, uSize), out var plain);
             kept++;
-            var gradient = ReverseGradient(work, ck, out var plain);
             var switchValue = Switch(r, rcut, out var switchSlope);
             var radial = weight[tk] * switchSlope * plain / r;
             accumulator.AddBond(i, k, vector, (weight[tk] * switchValue * gradient) + (radial * vector));
         }
     }
 
-    // f = Re Σ conj(Y) U over all entries (in plain) and its gradient along x, y, z for the Wigner matrices last computed in
-    // work, by running their recursion backwards: the adjoint G of each entry flows to the two entries of the level below it
+    // f = Re Σ conj(Y) U over all entries (in plain) and its gradient along x, y, z for one neighbour's Wigner matrices U (as
+    // DensityOf kept them), by running their recursion backwards: the adjoint G of each entry flows to the two entries of the level below it
     // was made from and into ∂f/∂a and ∂f/∂b, so the cost is that of U alone rather than three times that of dU/dr.
-    private Vec3 ReverseGradient(Workspace work, in CayleyKlein ck, out double plain)
+    private Vec3 ReverseGradient(Workspace work, in CayleyKlein ck, Span<double> keptRe, Span<double> keptIm, out double plain)
     {
-        var uRe = work.URe;
-        var uIm = work.UIm;
-        var gRe = work.DuRe;
-        var gIm = work.DuIm;
-        var yRe = work.AdjointRe;
-        var yIm = work.AdjointIm;
-        Array.Clear(gRe, 0, uSize);
-        Array.Clear(gIm, 0, uSize);
+        Array.Copy(work.WeightedRe, work.GradientRe, uSize);
+        Array.Copy(work.WeightedIm, work.GradientIm, uSize);
         plain = 0;
-        for (var h = 0; h < halfIndex.Length; h++)
+        foreach (var n in halfIndex)
         {
-            var n = halfIndex[h];
-            gRe[n] = halfWeight[h] * yRe[n];
-            gIm[n] = halfWeight[h] * yIm[n];
-            plain += (gRe[n] * uRe[n]) + (gIm[n] * uIm[n]);
+            plain += (work.WeightedRe[n] * keptRe[n]) + (work.WeightedIm[n] * keptIm[n]);
         }
 
+        // Indices come from the recursion lists, inside uSize entries of every array: read without bounds checks.
+        ref var uRe = ref MemoryMarshal.GetReference(keptRe);
+        ref var uIm = ref MemoryMarshal.GetReference(keptIm);
+        ref var gRe = ref MemoryMarshal.GetArrayDataReference(work.GradientRe);
+        ref var gIm = ref MemoryMarshal.GetArrayDataReference(work.GradientIm);
+        ref var step0 = ref MemoryMarshal.GetArrayDataReference(steps);
+        ref var mirror0 = ref MemoryMarshal.GetArrayDataReference(mirrors);
         double aRe = ck.ARe, aIm = ck.AIm, bRe = ck.BRe, bIm = ck.BIm;
         double gaRe = 0, gaIm = 0, gbRe = 0, gbIm = 0;
-        var stride = twoJMax + 1;
         for (var j = twoJMax; j >= 1; j--)
         {
-            var current = uOffset[j];
-            var previous = uOffset[j - 1];
-
             // The column the level above read beyond the computed half was a mirror image: its adjoint goes to the source.
-            if ((j & 1) == 1 && j < twoJMax)
+            for (var m = mirrorLevel[j]; m < mirrorLevel[j + 1]; m++)
             {
-                var mb = (j + 1) / 2;
-                for (var ma = 0; ma <= j; ma++)
-                {
-                    var source = current + ((j - ma) * (j + 1)) + (j - mb);
-                    var at = current + (ma * (j + 1)) + mb;
-                    var sign = ((ma + mb) & 1) == 0 ? 1.0 : -1.0;
-                    gRe[source] += sign * gRe[at];
-                    gIm[source] -= sign * gIm[at];
-                }
+                ref readonly var mirror = ref Unsafe.Add(ref mirror0, m);
+                Unsafe.Add(ref gRe, mirror.Source) += mirror.Sign * Unsafe.Add(ref gRe, mirror.At);
+                Unsafe.Add(ref gIm, mirror.Source) -= mirror.Sign * Unsafe.Add(ref gIm, mirror.At);
             }
 
-            for (var mb = 0; 2 * mb <= j; mb++)
+            // U = Fa ā U[A] − Fb b̄ U[B]: G[A] += Fa a G, G[B] −= Fb b G, ∂f/∂a += Fa U[A] conj(G), ∂f/∂b −= Fb U[B] conj(G).
+            for (var s = stepLevel[j]; s < stepLevel[j + 1]; s++)
             {
-                var column = j - mb;
-                for (var ma = 0; ma <= j; ma++)
-                {
-                    // U[ma][mb] = fa ā U'[pa] − fb b̄ U'[pb]: G'[pa] += fa a G, G'[pb] −= fb b G, ∂f/∂a += fa U'[pa] conj(G), ...
-                    var at = current + (ma * (j + 1)) + mb;
-                    double gr = gRe[at], gi = gIm[at];
-                    if (ma < j)
-                    {
-                        var fa = root[((j - ma) * stride) + column];
-                        var pa = previous + (ma * j) + mb;
-                        double uaRe = uRe[pa], uaIm = uIm[pa];
-                        gRe[pa] += fa * ((aRe * gr) - (aIm * gi));
-                        gIm[pa] += fa * ((aRe * gi) + (aIm * gr));
-                        gaRe += fa * ((uaRe * gr) + (uaIm * gi));
-                        gaIm += fa * ((uaIm * gr) - (uaRe * gi));
-                    }
-
-                    if (ma > 0)
-                    {
-                        var fb = root[(ma * stride) + column];
-                        var pb = previous + ((ma - 1) * j) + mb;
-                        double ubRe = uRe[pb], ubIm = uIm[pb];
-                        gRe[pb] -= fb * ((bRe * gr) - (bIm * gi));
-                        gIm[pb] -= fb * ((bRe * gi) + (bIm * gr));
-                        gbRe -= fb * ((ubRe * gr) + (ubIm * gi));
-                        gbIm -= fb * ((ubIm * gr) - (ubRe * gi));
-                    }
-                }
+                ref readonly var step = ref Unsafe.Add(ref step0, s);
+                double gr = Unsafe.Add(ref gRe, step.At), gi = Unsafe.Add(ref gIm, step.At);
+                double fa = step.Fa, fb = step.Fb;
+                double uaRe = Unsafe.Add(ref uRe, step.A), uaIm = Unsafe.Add(ref uIm, step.A);
+                double ubRe = Unsafe.Add(ref uRe, step.B), ubIm = Unsafe.Add(ref uIm, step.B);
+                double far = fa * gr, fai = fa * gi, fbr = fb * gr, fbi = fb * gi;
+                Unsafe.Add(ref gRe, step.A) += (aRe * far) - (aIm * fai);
+                Unsafe.Add(ref gIm, step.A) += (aRe * fai) + (aIm * far);
+                Unsafe.Add(ref gRe, step.B) -= (bRe * fbr) - (bIm * fbi);
+                Unsafe.Add(ref gIm, step.B) -= (bRe * fbi) + (bIm * fbr);
+                gaRe += (uaRe * far) + (uaIm * fai);
+                gaIm += (uaIm * far) - (uaRe * fai);
+                gbRe -= (ubRe * fbr) + (ubIm * fbi);
+                gbIm -= (ubIm * fbr) - (ubRe * fbi);
             }
         }
 
