@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using ActiveLearning.Atomistics.Neighbours;
 
 namespace ActiveLearning.Atomistics.Potentials.Snap;
@@ -18,7 +19,8 @@ namespace ActiveLearning.Atomistics.Potentials.Snap;
 /// per neighbour does not grow with the number of components. That derivative is assembled in one pass over the coupling
 /// blocks z_{j1 j2 j} of every j1 ≥ j2 triple (by the symmetry of the Clebsch–Gordan coefficients each is the derivative of
 /// one component with respect to one of its three u's), and a linear model's energy then follows from it by Euler's theorem
-/// (B is cubic in u) without computing B. Multi-element models use element radii and weights (LAMMPS
+/// (B is cubic in u) without computing B. The neighbours' Wigner matrices are computed four at a time (one per vector lane),
+/// kept from the density pass, and differentiated by running their recursion backwards once per neighbour. Multi-element models use element radii and weights (LAMMPS
 /// without chemflag). As an <see cref="ILinearPotential"/> its parameters are all elements' coefficients, element after
 /// element in the model's order, each block as in the <c>.snapcoeff</c> file (constant, linear, then quadratic terms): the
 /// energy is linear in them even for quadratic models.
@@ -474,7 +476,7 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                         accumulator.AddEnergy(i, constantEnergy[types[i]] + AdjointEnergy(work));
                     }
 
-                    AddForces(i, types, neighbours, work, accumulator);
+                    AddForces(i, work, accumulator);
                 }
             }
             finally
@@ -503,8 +505,11 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             BlockSlopes = pool.Rent(p.blockComponent.Length);
             WeightedRe = pool.Rent(p.uSize);
             WeightedIm = pool.Rent(p.uSize);
-            GradientRe = pool.Rent(p.uSize);
-            GradientIm = pool.Rent(p.uSize);
+            var lanes = ArrayPool<Vector256<double>>.Shared;
+            LaneTotalRe = lanes.Rent(p.uSize);
+            LaneTotalIm = lanes.Rent(p.uSize);
+            LaneGradientRe = lanes.Rent(p.uSize);
+            LaneGradientIm = lanes.Rent(p.uSize);
             B = pool.Rent(p.ComponentCount);
             Slope = pool.Rent(p.ComponentCount);
         }
@@ -539,17 +544,33 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
 
         public double[] WeightedIm { get; }
 
-        public double[] GradientRe { get; }
+        // The neighbours within the cutoff (KeptCount of them) with what the force pass needs, and their Wigner matrices in
+        // batches of four lanes (batch b's entry n at b·uSize + n).
+        public int KeptCount { get; set; }
 
-        public double[] GradientIm { get; }
+        public Vector256<double>[] KeptRe { get; private set; } = [];
 
-        public double[] KeptRe { get; private set; } = [];
-
-        public double[] KeptIm { get; private set; } = [];
+        public Vector256<double>[] KeptIm { get; private set; } = [];
 
         public CayleyKlein[] KeptParameters { get; private set; } = [];
 
-        // Room for the Wigner matrices of up to `count` neighbours.
+        public int[] KeptNeighbour { get; private set; } = [];
+
+        public Vec3[] KeptVector { get; private set; } = [];
+
+        public double[] KeptScale { get; private set; } = [];
+
+        public double[] KeptRadial { get; private set; } = [];
+
+        public Vector256<double>[] LaneTotalRe { get; }
+
+        public Vector256<double>[] LaneTotalIm { get; }
+
+        public Vector256<double>[] LaneGradientRe { get; }
+
+        public Vector256<double>[] LaneGradientIm { get; }
+
+        // Room for up to `count` neighbours.
         public void Keep(int count, int size)
         {
             if (KeptParameters.Length >= count)
@@ -557,7 +578,7 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 return;
             }
 
-            var pool = ArrayPool<double>.Shared;
+            var pool = ArrayPool<Vector256<double>>.Shared;
             if (KeptParameters.Length > 0)
             {
                 pool.Return(KeptRe);
@@ -565,23 +586,34 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             }
 
             count = Math.Max(count, 2 * KeptParameters.Length);
-            KeptRe = pool.Rent(count * size);
-            KeptIm = pool.Rent(count * size);
+            var batches = (count + Lanes - 1) / Lanes;
+            KeptRe = pool.Rent(batches * size);
+            KeptIm = pool.Rent(batches * size);
             KeptParameters = new CayleyKlein[count];
+            KeptNeighbour = new int[count];
+            KeptVector = new Vec3[count];
+            KeptScale = new double[count];
+            KeptRadial = new double[count];
         }
 
         public void Return()
         {
             var pool = ArrayPool<double>.Shared;
-            foreach (var array in (double[][])[TotalRe, TotalIm, AdjointRe, AdjointIm, URe, UIm, DuRe, DuIm, ZRe, ZIm, B, Slope, BlockSlopes, WeightedRe, WeightedIm, GradientRe, GradientIm])
+            foreach (var array in (double[][])[TotalRe, TotalIm, AdjointRe, AdjointIm, URe, UIm, DuRe, DuIm, ZRe, ZIm, B, Slope, BlockSlopes, WeightedRe, WeightedIm])
             {
                 pool.Return(array);
             }
 
+            var lanes = ArrayPool<Vector256<double>>.Shared;
+            foreach (var array in (Vector256<double>[][])[LaneTotalRe, LaneTotalIm, LaneGradientRe, LaneGradientIm])
+            {
+                lanes.Return(array);
+            }
+
             if (KeptParameters.Length > 0)
             {
-                pool.Return(KeptRe);
-                pool.Return(KeptIm);
+                lanes.Return(KeptRe);
+                lanes.Return(KeptIm);
             }
         }
     }
@@ -610,7 +642,8 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         var kept = 0;
         for (var slot = offsets[i]; slot < offsets[i + 1]; slot++)
         {
-            var tk = types[indices[slot]];
+            var k = indices[slot];
+            var tk = types[k];
             var rcut = pairCutoff[(ti * elements) + tk];
             var r = distances[slot];
             if (r >= rcut)
@@ -618,20 +651,41 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 continue;
             }
 
-            // Kept for the force pass, which visits the same neighbours in the same order.
-            var ck = CayleyKleinOf(vectors[slot], r, rcut);
-            work.KeptParameters[kept] = ck;
-            var uRe = work.KeptRe.AsSpan(kept * uSize, uSize);
-            var uIm = work.KeptIm.AsSpan(kept * uSize, uSize);
-            WignerValues(ck, ref MemoryMarshal.GetReference(uRe), ref MemoryMarshal.GetReference(uIm));
-            var scale = weight[tk] * Switch(r, rcut, out _);
+            // Kept for the force pass.
+            work.KeptParameters[kept] = CayleyKleinOf(vectors[slot], r, rcut);
+            work.KeptNeighbour[kept] = k;
+            work.KeptVector[kept] = vectors[slot];
+            work.KeptScale[kept] = weight[tk] * Switch(r, rcut, out var switchSlope);
+            work.KeptRadial[kept] = weight[tk] * switchSlope / r;
+            kept++;
+        }
+
+        work.KeptCount = kept;
+
+        // Four neighbours at a time, one per vector lane: the recursion is the same for all of them. Unused lanes get a = 1,
+        // b = 0 and scale 0.
+        var sumRe = work.LaneTotalRe.AsSpan(0, uSize);
+        var sumIm = work.LaneTotalIm.AsSpan(0, uSize);
+        sumRe.Clear();
+        sumIm.Clear();
+        for (var first = 0; first < kept; first += Lanes)
+        {
+            var batch = first / Lanes;
+            var uRe = work.KeptRe.AsSpan(batch * uSize, uSize);
+            var uIm = work.KeptIm.AsSpan(batch * uSize, uSize);
+            WignerValues(work, first, ref MemoryMarshal.GetReference(uRe), ref MemoryMarshal.GetReference(uIm));
+            var scale = LaneValues(work.KeptScale, first, kept, 0.0);
             foreach (var n in halfIndex)
             {
-                totalRe[n] += scale * uRe[n];
-                totalIm[n] += scale * uIm[n];
+                sumRe[n] += scale * uRe[n];
+                sumIm[n] += scale * uIm[n];
             }
+        }
 
-            kept++;
+        foreach (var n in halfIndex)
+        {
+            totalRe[n] += Vector256.Sum(sumRe[n]);
+            totalIm[n] += Vector256.Sum(sumIm[n]);
         }
 
         // The right-hand columns by the symmetry U[J−ma][J−mb] = (−1)^(ma−mb) conj(U[ma][mb]), which the sum keeps.
@@ -741,13 +795,27 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         return ([.. stepList], stepLevels, [.. mirrorList], mirrorLevels);
     }
 
-    // The computed half of U^J(a, b) (plus the mirrored columns the recursion reads) from U[0] on, without bounds checks: the
-    // lists stay inside uSize entries from the given references.
-    private void WignerValues(in CayleyKlein ck, ref double uRe, ref double uIm)
+    private const int Lanes = 4;
+
+    // values[first..first+4) as one vector, with `fill` for lanes at or beyond `count`.
+    private static Vector256<double> LaneValues(double[] values, int first, int count, double fill) => Vector256.Create(
+        values[first],
+        first + 1 < count ? values[first + 1] : fill,
+        first + 2 < count ? values[first + 2] : fill,
+        first + 3 < count ? values[first + 3] : fill);
+
+    // The computed half of U^J(a, b) (plus the mirrored columns the recursion reads) for the kept neighbours
+    // first..first+3, one per lane, from U[0] on, without bounds checks: the lists stay inside uSize entries.
+    private void WignerValues(Workspace work, int first, ref Vector256<double> uRe, ref Vector256<double> uIm)
     {
-        double aRe = ck.ARe, aIm = ck.AIm, bRe = ck.BRe, bIm = ck.BIm;
-        uRe = 1.0;
-        uIm = 0.0;
+        var count = work.KeptCount;
+        var p = work.KeptParameters;
+        var aRe = Vector256.Create(p[first].ARe, Lane(1).ARe, Lane(2).ARe, Lane(3).ARe);
+        var aIm = Vector256.Create(p[first].AIm, Lane(1).AIm, Lane(2).AIm, Lane(3).AIm);
+        var bRe = Vector256.Create(p[first].BRe, Lane(1).BRe, Lane(2).BRe, Lane(3).BRe);
+        var bIm = Vector256.Create(p[first].BIm, Lane(1).BIm, Lane(2).BIm, Lane(3).BIm);
+        uRe = Vector256<double>.One;
+        uIm = Vector256<double>.Zero;
         ref var step0 = ref MemoryMarshal.GetArrayDataReference(steps);
         ref var mirror0 = ref MemoryMarshal.GetArrayDataReference(mirrors);
         for (var j = 1; j <= twoJMax; j++)
@@ -755,20 +823,25 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             for (var s = stepLevel[j]; s < stepLevel[j + 1]; s++)
             {
                 ref readonly var step = ref Unsafe.Add(ref step0, s);
-                double uaRe = Unsafe.Add(ref uRe, step.A), uaIm = Unsafe.Add(ref uIm, step.A);
-                double ubRe = Unsafe.Add(ref uRe, step.B), ubIm = Unsafe.Add(ref uIm, step.B);
-                Unsafe.Add(ref uRe, step.At) = (step.Fa * ((aRe * uaRe) + (aIm * uaIm))) - (step.Fb * ((bRe * ubRe) + (bIm * ubIm)));
-                Unsafe.Add(ref uIm, step.At) = (step.Fa * ((aRe * uaIm) - (aIm * uaRe))) - (step.Fb * ((bRe * ubIm) - (bIm * ubRe)));
+                Vector256<double> uaRe = Unsafe.Add(ref uRe, step.A), uaIm = Unsafe.Add(ref uIm, step.A);
+                Vector256<double> ubRe = Unsafe.Add(ref uRe, step.B), ubIm = Unsafe.Add(ref uIm, step.B);
+                Unsafe.Add(ref uRe, step.At) = (((aRe * uaRe) + (aIm * uaIm)) * step.Fa) - (((bRe * ubRe) + (bIm * ubIm)) * step.Fb);
+                Unsafe.Add(ref uIm, step.At) = (((aRe * uaIm) - (aIm * uaRe)) * step.Fa) - (((bRe * ubIm) - (bIm * ubRe)) * step.Fb);
             }
 
             for (var m = mirrorLevel[j]; m < mirrorLevel[j + 1]; m++)
             {
                 ref readonly var mirror = ref Unsafe.Add(ref mirror0, m);
-                Unsafe.Add(ref uRe, mirror.At) = mirror.Sign * Unsafe.Add(ref uRe, mirror.Source);
-                Unsafe.Add(ref uIm, mirror.At) = -mirror.Sign * Unsafe.Add(ref uIm, mirror.Source);
+                Unsafe.Add(ref uRe, mirror.At) = Unsafe.Add(ref uRe, mirror.Source) * mirror.Sign;
+                Unsafe.Add(ref uIm, mirror.At) = Unsafe.Add(ref uIm, mirror.Source) * -mirror.Sign;
             }
         }
+
+        CayleyKlein Lane(int lane) => first + lane < count ? p[first + lane] : Identity;
     }
+
+    // The SU(2) identity: a harmless stand-in for unused lanes.
+    private static readonly CayleyKlein Identity = new(1, 0, 0, 0, Vec3.Zero, Vec3.Zero, Vec3.Zero, Vec3.Zero);
 
     // U^J(a, b) for the SU(2) element of the neighbour's point on the 3-sphere, and optionally dU/dr (Å⁻¹) along x, y, z.
     private void WignerMatrices(in CayleyKlein ck, Workspace work, bool withDerivatives)
@@ -1088,15 +1161,8 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
     }
 
     // dE_i/dr_ik = Σ Re(conj(Y) d(w_k f_c U)/dr_ik) for each neighbour k, with the Wigner matrices DensityOf kept.
-    private void AddForces(int i, int[] types, NeighbourList neighbours, Workspace work, AtomAccumulator accumulator)
+    private void AddForces(int i, Workspace work, AtomAccumulator accumulator)
     {
-        var offsets = neighbours.Offsets;
-        var indices = neighbours.Neighbours;
-        var vectors = neighbours.Vectors;
-        var distances = neighbours.Distances;
-        var ti = types[i];
-        var kept = 0;
-
         // The adjoint weighted for the half sum, the starting point of every neighbour's backward pass.
         Array.Clear(work.WeightedRe, 0, uSize);
         Array.Clear(work.WeightedIm, 0, uSize);
@@ -1106,71 +1172,80 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             work.WeightedIm[halfIndex[h]] = halfWeight[h] * work.AdjointIm[halfIndex[h]];
         }
 
-        for (var slot = offsets[i]; slot < offsets[i + 1]; slot++)
+        var kept = work.KeptCount;
+        Span<double> plain = stackalloc double[Lanes];
+        Span<Vec3> gradient = stackalloc Vec3[Lanes];
+        for (var first = 0; first < kept; first += Lanes)
         {
-            var k = indices[slot];
-            var tk = types[k];
-            var rcut = pairCutoff[(ti * elements) + tk];
-            var r = distances[slot];
-            if (r >= rcut)
+            var batch = first / Lanes;
+            ReverseGradient(work, first, work.KeptRe.AsSpan(batch * uSize, uSize), work.KeptIm.AsSpan(batch * uSize, uSize), plain, gradient);
+            for (var lane = 0; lane < Lanes && first + lane < kept; lane++)
             {
-                continue;
+                var n = first + lane;
+                var vector = work.KeptVector[n];
+                accumulator.AddBond(i, work.KeptNeighbour[n], vector, (work.KeptScale[n] * gradient[lane]) + (work.KeptRadial[n] * plain[lane] * vector));
             }
-
-            var vector = vectors[slot];
-            var gradient = ReverseGradient(work, work.KeptParameters[kept], work.KeptRe.AsSpan(kept * uSize, uSize), work.KeptIm.AsSpan(kept * uSize, uSize), out var plain);
-            kept++;
-            var switchValue = Switch(r, rcut, out var switchSlope);
-            var radial = weight[tk] * switchSlope * plain / r;
-            accumulator.AddBond(i, k, vector, (weight[tk] * switchValue * gradient) + (radial * vector));
         }
     }
 
     // f = Re Σ conj(Y) U over all entries (in plain) and its gradient along x, y, z for one neighbour's Wigner matrices U (as
     // DensityOf kept them), by running their recursion backwards: the adjoint G of each entry flows to the two entries of the level below it
     // was made from and into ∂f/∂a and ∂f/∂b, so the cost is that of U alone rather than three times that of dU/dr.
-    private Vec3 ReverseGradient(Workspace work, in CayleyKlein ck, Span<double> keptRe, Span<double> keptIm, out double plain)
+    private void ReverseGradient(
+        Workspace work, int first, Span<Vector256<double>> keptRe, Span<Vector256<double>> keptIm, Span<double> plain, Span<Vec3> gradient)
     {
-        Array.Copy(work.WeightedRe, work.GradientRe, uSize);
-        Array.Copy(work.WeightedIm, work.GradientIm, uSize);
-        plain = 0;
+        var gRe = work.LaneGradientRe.AsSpan(0, uSize);
+        var gIm = work.LaneGradientIm.AsSpan(0, uSize);
+        var wRe = work.WeightedRe;
+        var wIm = work.WeightedIm;
+        var f = Vector256<double>.Zero;
+        for (var n = 0; n < uSize; n++)
+        {
+            gRe[n] = Vector256.Create(wRe[n]);
+            gIm[n] = Vector256.Create(wIm[n]);
+        }
+
         foreach (var n in halfIndex)
         {
-            plain += (work.WeightedRe[n] * keptRe[n]) + (work.WeightedIm[n] * keptIm[n]);
+            f += (gRe[n] * keptRe[n]) + (gIm[n] * keptIm[n]);
         }
 
         // Indices come from the recursion lists, inside uSize entries of every array: read without bounds checks.
+        var count = work.KeptCount;
+        var p = work.KeptParameters;
+        var aRe = Vector256.Create(p[first].ARe, Lane(1).ARe, Lane(2).ARe, Lane(3).ARe);
+        var aIm = Vector256.Create(p[first].AIm, Lane(1).AIm, Lane(2).AIm, Lane(3).AIm);
+        var bRe = Vector256.Create(p[first].BRe, Lane(1).BRe, Lane(2).BRe, Lane(3).BRe);
+        var bIm = Vector256.Create(p[first].BIm, Lane(1).BIm, Lane(2).BIm, Lane(3).BIm);
         ref var uRe = ref MemoryMarshal.GetReference(keptRe);
         ref var uIm = ref MemoryMarshal.GetReference(keptIm);
-        ref var gRe = ref MemoryMarshal.GetArrayDataReference(work.GradientRe);
-        ref var gIm = ref MemoryMarshal.GetArrayDataReference(work.GradientIm);
+        ref var gr0 = ref MemoryMarshal.GetReference(gRe);
+        ref var gi0 = ref MemoryMarshal.GetReference(gIm);
         ref var step0 = ref MemoryMarshal.GetArrayDataReference(steps);
         ref var mirror0 = ref MemoryMarshal.GetArrayDataReference(mirrors);
-        double aRe = ck.ARe, aIm = ck.AIm, bRe = ck.BRe, bIm = ck.BIm;
-        double gaRe = 0, gaIm = 0, gbRe = 0, gbIm = 0;
+        Vector256<double> gaRe = default, gaIm = default, gbRe = default, gbIm = default;
         for (var j = twoJMax; j >= 1; j--)
         {
             // The column the level above read beyond the computed half was a mirror image: its adjoint goes to the source.
             for (var m = mirrorLevel[j]; m < mirrorLevel[j + 1]; m++)
             {
                 ref readonly var mirror = ref Unsafe.Add(ref mirror0, m);
-                Unsafe.Add(ref gRe, mirror.Source) += mirror.Sign * Unsafe.Add(ref gRe, mirror.At);
-                Unsafe.Add(ref gIm, mirror.Source) -= mirror.Sign * Unsafe.Add(ref gIm, mirror.At);
+                Unsafe.Add(ref gr0, mirror.Source) += Unsafe.Add(ref gr0, mirror.At) * mirror.Sign;
+                Unsafe.Add(ref gi0, mirror.Source) -= Unsafe.Add(ref gi0, mirror.At) * mirror.Sign;
             }
 
             // U = Fa ā U[A] − Fb b̄ U[B]: G[A] += Fa a G, G[B] −= Fb b G, ∂f/∂a += Fa U[A] conj(G), ∂f/∂b −= Fb U[B] conj(G).
             for (var s = stepLevel[j]; s < stepLevel[j + 1]; s++)
             {
                 ref readonly var step = ref Unsafe.Add(ref step0, s);
-                double gr = Unsafe.Add(ref gRe, step.At), gi = Unsafe.Add(ref gIm, step.At);
-                double fa = step.Fa, fb = step.Fb;
-                double uaRe = Unsafe.Add(ref uRe, step.A), uaIm = Unsafe.Add(ref uIm, step.A);
-                double ubRe = Unsafe.Add(ref uRe, step.B), ubIm = Unsafe.Add(ref uIm, step.B);
-                double far = fa * gr, fai = fa * gi, fbr = fb * gr, fbi = fb * gi;
-                Unsafe.Add(ref gRe, step.A) += (aRe * far) - (aIm * fai);
-                Unsafe.Add(ref gIm, step.A) += (aRe * fai) + (aIm * far);
-                Unsafe.Add(ref gRe, step.B) -= (bRe * fbr) - (bIm * fbi);
-                Unsafe.Add(ref gIm, step.B) -= (bRe * fbi) + (bIm * fbr);
+                Vector256<double> gr = Unsafe.Add(ref gr0, step.At), gi = Unsafe.Add(ref gi0, step.At);
+                Vector256<double> uaRe = Unsafe.Add(ref uRe, step.A), uaIm = Unsafe.Add(ref uIm, step.A);
+                Vector256<double> ubRe = Unsafe.Add(ref uRe, step.B), ubIm = Unsafe.Add(ref uIm, step.B);
+                Vector256<double> far = gr * step.Fa, fai = gi * step.Fa, fbr = gr * step.Fb, fbi = gi * step.Fb;
+                Unsafe.Add(ref gr0, step.A) += (aRe * far) - (aIm * fai);
+                Unsafe.Add(ref gi0, step.A) += (aRe * fai) + (aIm * far);
+                Unsafe.Add(ref gr0, step.B) -= (bRe * fbr) - (bIm * fbi);
+                Unsafe.Add(ref gi0, step.B) -= (bRe * fbi) + (bIm * fbr);
                 gaRe += (uaRe * far) + (uaIm * fai);
                 gaIm += (uaIm * far) - (uaRe * fai);
                 gbRe -= (ubRe * fbr) + (ubIm * fbi);
@@ -1178,7 +1253,14 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             }
         }
 
-        return (gaRe * ck.DaRe) + (gaIm * ck.DaIm) + (gbRe * ck.DbRe) + (gbIm * ck.DbIm);
+        for (var lane = 0; lane < Lanes && first + lane < count; lane++)
+        {
+            ref readonly var ck = ref p[first + lane];
+            plain[lane] = f[lane];
+            gradient[lane] = (gaRe[lane] * ck.DaRe) + (gaIm[lane] * ck.DaIm) + (gbRe[lane] * ck.DbRe) + (gbIm[lane] * ck.DbIm);
+        }
+
+        CayleyKlein Lane(int lane) => first + lane < count ? p[first + lane] : Identity;
     }
 
     // Re Σ conj(Y) d(s U)/dr for the scale s = w f_c (ds/dr = radialScale) and the Wigner matrices last computed in work.
