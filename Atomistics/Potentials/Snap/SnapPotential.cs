@@ -20,7 +20,8 @@ namespace ActiveLearning.Atomistics.Potentials.Snap;
 /// blocks z_{j1 j2 j} of every j1 ≥ j2 triple (by the symmetry of the Clebsch–Gordan coefficients each is the derivative of
 /// one component with respect to one of its three u's), and a linear model's energy then follows from it by Euler's theorem
 /// (B is cubic in u) without computing B. The neighbours' Wigner matrices are computed four at a time (one per vector lane),
-/// kept from the density pass, and differentiated by running their recursion backwards once per neighbour. Multi-element models use element radii and weights (LAMMPS
+/// kept from the density pass, and differentiated by running their recursion backwards once per neighbour; the couplings of
+/// a linear model take four atoms at a time likewise. Multi-element models use element radii and weights (LAMMPS
 /// without chemflag). As an <see cref="ILinearPotential"/> its parameters are all elements' coefficients, element after
 /// element in the model's order, each block as in the <c>.snapcoeff</c> file (constant, linear, then quadratic terms): the
 /// energy is linear in them even for quadratic models.
@@ -452,14 +453,26 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         var types = evaluation.MapTypes(SpeciesIndex, structure);
         evaluation.Accumulate((first, end, accumulator) =>
         {
-            var work = new Workspace(this);
+            // Linear models take four atoms at a time through the couplings, one per vector lane.
+            var works = new Workspace[quadratic ? 1 : Lanes];
+            for (var lane = 0; lane < works.Length; lane++)
+            {
+                works[lane] = new Workspace(this);
+            }
+
             try
             {
-                for (var i = first; i < end; i++)
+                for (var i = first; i < end; i += works.Length)
                 {
-                    DensityOf(i, types, neighbours, work);
+                    var count = Math.Min(works.Length, end - i);
+                    for (var lane = 0; lane < count; lane++)
+                    {
+                        DensityOf(i + lane, types, neighbours, works[lane]);
+                    }
+
                     if (quadratic)
                     {
+                        var work = works[0];
                         ComputeCouplings(work);
                         BispectrumFromCouplings(work);
                         accumulator.AddEnergy(i, EnergyAndSlopes(types[i], work));
@@ -472,16 +485,25 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                     }
                     else
                     {
-                        Adjoint(work, linearBlockSlopes[types[i]]);
-                        accumulator.AddEnergy(i, constantEnergy[types[i]] + AdjointEnergy(work));
+                        LinearAdjoints(works, count, types, i);
+                        for (var lane = 0; lane < count; lane++)
+                        {
+                            accumulator.AddEnergy(i + lane, constantEnergy[types[i + lane]] + AdjointEnergy(works[lane]));
+                        }
                     }
 
-                    AddForces(i, work, accumulator);
+                    for (var lane = 0; lane < count; lane++)
+                    {
+                        AddForces(i + lane, works[lane], accumulator);
+                    }
                 }
             }
             finally
             {
-                work.Return();
+                foreach (var work in works)
+                {
+                    work.Return();
+                }
             }
         });
     }
@@ -510,6 +532,10 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             LaneTotalIm = lanes.Rent(p.uSize);
             LaneGradientRe = lanes.Rent(p.uSize);
             LaneGradientIm = lanes.Rent(p.uSize);
+            LaneURe = lanes.Rent(p.uSize);
+            LaneUIm = lanes.Rent(p.uSize);
+            LaneYRe = lanes.Rent(p.uSize);
+            LaneYIm = lanes.Rent(p.uSize);
             B = pool.Rent(p.ComponentCount);
             Slope = pool.Rent(p.ComponentCount);
         }
@@ -570,6 +596,15 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
 
         public Vector256<double>[] LaneGradientIm { get; }
 
+        // The total densities and adjoints of four atoms, one per lane (used in the first of the four workspaces).
+        public Vector256<double>[] LaneURe { get; }
+
+        public Vector256<double>[] LaneUIm { get; }
+
+        public Vector256<double>[] LaneYRe { get; }
+
+        public Vector256<double>[] LaneYIm { get; }
+
         // Room for up to `count` neighbours.
         public void Keep(int count, int size)
         {
@@ -605,7 +640,7 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             }
 
             var lanes = ArrayPool<Vector256<double>>.Shared;
-            foreach (var array in (Vector256<double>[][])[LaneTotalRe, LaneTotalIm, LaneGradientRe, LaneGradientIm])
+            foreach (var array in (Vector256<double>[][])[LaneTotalRe, LaneTotalIm, LaneGradientRe, LaneGradientIm, LaneURe, LaneUIm, LaneYRe, LaneYIm])
             {
                 lanes.Return(array);
             }
@@ -1069,22 +1104,36 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         }
     }
 
-    // As ComputeCouplings then AdjointFromCouplings, without storing z: the hot path of linear models.
-    private void Adjoint(Workspace work, double[] blockSlopes)
+    // As ComputeCouplings then AdjointFromCouplings for a linear model, without storing z, for `count` atoms from `firstAtom`
+    // (their densities in works[lane]) at once, one per vector lane: the hot path of linear models.
+    private void LinearAdjoints(Workspace[] works, int count, int[] types, int firstAtom)
     {
-        var uRe = work.TotalRe;
-        var uIm = work.TotalIm;
-        var yRe = work.AdjointRe;
-        var yIm = work.AdjointIm;
-        Array.Clear(yRe, 0, uSize);
-        Array.Clear(yIm, 0, uSize);
-        ref var re = ref MemoryMarshal.GetArrayDataReference(uRe);
-        ref var im = ref MemoryMarshal.GetArrayDataReference(uIm);
+        var lanes = works[0];
+        var uRe = lanes.LaneURe.AsSpan(0, uSize);
+        var uIm = lanes.LaneUIm.AsSpan(0, uSize);
+        var yRe = lanes.LaneYRe.AsSpan(0, uSize);
+        var yIm = lanes.LaneYIm.AsSpan(0, uSize);
+        Workspace Of(int lane) => works[Math.Min(lane, count - 1)];
+        double[] re1 = Of(1).TotalRe, re2 = Of(2).TotalRe, re3 = Of(3).TotalRe, re0 = works[0].TotalRe;
+        double[] im1 = Of(1).TotalIm, im2 = Of(2).TotalIm, im3 = Of(3).TotalIm, im0 = works[0].TotalIm;
+        for (var n = 0; n < uSize; n++)
+        {
+            uRe[n] = Vector256.Create(re0[n], re1[n], re2[n], re3[n]);
+            uIm[n] = Vector256.Create(im0[n], im1[n], im2[n], im3[n]);
+        }
+
+        yRe.Clear();
+        yIm.Clear();
+        ref var re = ref MemoryMarshal.GetReference(uRe);
+        ref var im = ref MemoryMarshal.GetReference(uIm);
         ref var c = ref MemoryMarshal.GetArrayDataReference(cg);
+        Span<int> type = [types[firstAtom], types[firstAtom + Math.Min(1, count - 1)], types[firstAtom + Math.Min(2, count - 1)], types[firstAtom + Math.Min(3, count - 1)]];
+        var live = Vector256.Create(1.0, count > 1 ? 1 : 0, count > 2 ? 1 : 0, count > 3 ? 1 : 0);
         for (var block = 0; block < blockComponent.Length; block++)
         {
-            var slope = blockSlopes[block];
-            if (slope == 0)
+            var slope = live * Vector256.Create(
+                linearBlockSlopes[type[0]][block], linearBlockSlopes[type[1]][block], linearBlockSlopes[type[2]][block], linearBlockSlopes[type[3]][block]);
+            if (slope == Vector256<double>.Zero)
             {
                 continue;
             }
@@ -1096,6 +1145,55 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 yRe[entry.Target] += slope * zr;
                 yIm[entry.Target] += slope * zi;
             }
+        }
+
+        for (var lane = 0; lane < count; lane++)
+        {
+            var adjointRe = works[lane].AdjointRe;
+            var adjointIm = works[lane].AdjointIm;
+            for (var n = 0; n < uSize; n++)
+            {
+                adjointRe[n] = yRe[n][lane];
+                adjointIm[n] = yIm[n][lane];
+            }
+        }
+    }
+
+    // Coupling for four atoms at once, one per lane.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Coupling(
+        in CouplingEntry e, ref Vector256<double> uRe, ref Vector256<double> uIm, ref double cg, out Vector256<double> zr, out Vector256<double> zi)
+    {
+        zr = Vector256<double>.Zero;
+        zi = Vector256<double>.Zero;
+        var row1 = e.First1;
+        var row2 = e.First2;
+        var ca = e.CgA;
+        for (var a = 0; a < e.CountA; a++)
+        {
+            Vector256<double> sr = default, si = default;
+            var p = row1;
+            var q = row2;
+            var cb = e.CgB;
+            for (var b = 0; b < e.CountB; b++)
+            {
+                var c = Unsafe.Add(ref cg, cb);
+                var cpr = Unsafe.Add(ref uRe, p) * c;
+                var cpi = Unsafe.Add(ref uIm, p) * c;
+                Vector256<double> qr = Unsafe.Add(ref uRe, q), qi = Unsafe.Add(ref uIm, q);
+                sr += (cpr * qr) - (cpi * qi);
+                si += (cpr * qi) + (cpi * qr);
+                p++;
+                q--;
+                cb += e.CgStep;
+            }
+
+            var cga = Unsafe.Add(ref cg, ca);
+            zr += sr * cga;
+            zi += si * cga;
+            row1 += e.Row1;
+            row2 -= e.Row2;
+            ca += e.CgStep;
         }
     }
 
