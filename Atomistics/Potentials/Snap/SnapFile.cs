@@ -35,7 +35,7 @@ public sealed record SnapElement(int AtomicNumber, double Radius, double Weight,
 public sealed record SnapModel(SnapHyperParameters Parameters, IReadOnlyList<SnapElement> Elements);
 
 /// <summary>
-/// Reads LAMMPS SNAP files: <c>.snapparam</c> (lines <c>keyword value</c>; '#' starts a comment) and <c>.snapcoeff</c> (a line
+/// Reads and writes LAMMPS SNAP files: <c>.snapparam</c> (lines <c>keyword value</c>; '#' starts a comment) and <c>.snapcoeff</c> (a line
 /// <c>nelements ncoeff</c>, then per element a line <c>Symbol radius weight</c> followed by ncoeff numbers).
 /// </summary>
 /// <remarks>
@@ -241,6 +241,70 @@ public static class SnapFile
 
         return result;
     }
+
+    /// <summary>
+    /// Writes <paramref name="model"/> as a <c>.snapcoeff</c> file and the <c>.snapparam</c> beside it (both overwritten), in
+    /// the format LAMMPS reads; <see cref="Read"/> with the model's elements gives the same model back, every number
+    /// unchanged to the last bit.
+    /// </summary>
+    /// <param name="coefficientPath">The <c>.snapcoeff</c> file; the parameters go to the same path ending in <c>.snapparam</c>.</param>
+    /// <param name="model">The model, e.g. <see cref="SnapPotential.Model"/> of a fitted potential.</param>
+    /// <param name="comment">A first comment line for both files (e.g. where the model comes from), or none.</param>
+    /// <exception cref="ArgumentException">An element has the wrong number of coefficients for the hyper-parameters, appears twice,
+    /// has a radius that is not positive, or a number is not finite.</exception>
+    public static void Write(string coefficientPath, SnapModel model, string? comment = null)
+    {
+        ArgumentNullException.ThrowIfNull(coefficientPath);
+        ArgumentNullException.ThrowIfNull(model);
+        var p = model.Parameters;
+        var components = ComponentCount(p.TwoJMax);
+        var expected = 1 + components + (p.Quadratic ? components * (components + 1) / 2 : 0);
+        var seen = new HashSet<int>();
+        foreach (var element in model.Elements)
+        {
+            var symbol = Elements.Symbol(element.AtomicNumber);
+            if (element.Coefficients.Length != expected)
+            {
+                throw new ArgumentException($"{symbol} has {element.Coefficients.Length} coefficients, but the model needs {expected}.", nameof(model));
+            }
+
+            if (!seen.Add(element.AtomicNumber))
+            {
+                throw new ArgumentException($"{symbol} appears twice.", nameof(model));
+            }
+
+            if (!(element.Radius > 0) || !double.IsFinite(element.Weight) || !element.Coefficients.All(double.IsFinite))
+            {
+                throw new ArgumentException($"{symbol} needs a positive radius and finite weight and coefficients.", nameof(model));
+            }
+        }
+
+        var header = comment is null ? string.Empty : $"# {comment.ReplaceLineEndings(" ")}\n";
+        var parameters = new System.Text.StringBuilder(header);
+        parameters.Append(CultureInfo.InvariantCulture, $"rcutfac {Exact(p.CutoffFactor)}\n");
+        parameters.Append(CultureInfo.InvariantCulture, $"twojmax {p.TwoJMax}\n");
+        parameters.Append(CultureInfo.InvariantCulture, $"rfac0 {Exact(p.RadialFactor)}\n");
+        parameters.Append(CultureInfo.InvariantCulture, $"rmin0 {Exact(p.InnerRadius)}\n");
+        parameters.Append(CultureInfo.InvariantCulture, $"switchflag {(p.Switched ? 1 : 0)}\n");
+        parameters.Append(CultureInfo.InvariantCulture, $"bzeroflag {(p.SubtractSelf ? 1 : 0)}\n");
+        parameters.Append(CultureInfo.InvariantCulture, $"quadraticflag {(p.Quadratic ? 1 : 0)}\n");
+        var coefficients = new System.Text.StringBuilder(header);
+        coefficients.Append(CultureInfo.InvariantCulture, $"{model.Elements.Count} {expected}\n");
+        foreach (var element in model.Elements)
+        {
+            coefficients.Append(CultureInfo.InvariantCulture, $"{Elements.Symbol(element.AtomicNumber)} {Exact(element.Radius)} {Exact(element.Weight)}\n");
+            foreach (var c in element.Coefficients)
+            {
+                coefficients.Append(Exact(c)).Append('\n');
+            }
+        }
+
+        File.WriteAllText(Path.ChangeExtension(coefficientPath, ".snapparam"), parameters.ToString());
+        File.WriteAllText(coefficientPath, coefficients.ToString());
+    }
+
+    // The shortest text that parses back to the same double.
+    private static string Exact(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     private static string[] Words(string line)
     {

@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using ActiveLearning.Atomistics.Neighbours;
 
 namespace ActiveLearning.Atomistics.Potentials.Snap;
@@ -13,7 +16,12 @@ namespace ActiveLearning.Atomistics.Potentials.Snap;
 /// w_k times the cosine switching function. The density's expansion coefficients u^j in the Wigner-D matrices of SU(2) are
 /// coupled by Clebsch–Gordan coefficients into the bispectrum B(j1, j2, j). Forces use the adjoint form: the derivative of the
 /// atom's energy with respect to every u^j is computed once per atom, then contracted with each neighbour's dU/dr, so the cost
-/// per neighbour does not grow with the number of components. Multi-element models use element radii and weights (LAMMPS
+/// per neighbour does not grow with the number of components. That derivative is assembled in one pass over the coupling
+/// blocks z_{j1 j2 j} of every j1 ≥ j2 triple (by the symmetry of the Clebsch–Gordan coefficients each is the derivative of
+/// one component with respect to one of its three u's), and a linear model's energy then follows from it by Euler's theorem
+/// (B is cubic in u) without computing B. The neighbours' Wigner matrices are computed four at a time (one per vector lane),
+/// kept from the density pass, and differentiated by running their recursion backwards once per neighbour; the couplings of
+/// a linear model take four atoms at a time likewise. Multi-element models use element radii and weights (LAMMPS
 /// without chemflag). As an <see cref="ILinearPotential"/> its parameters are all elements' coefficients, element after
 /// element in the model's order, each block as in the <c>.snapcoeff</c> file (constant, linear, then quadratic terms): the
 /// energy is linear in them even for quadratic models.
@@ -40,15 +48,35 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
     private readonly int[] halfIndex;
     private readonly double[] halfWeight;
 
-    // The bispectrum components (j1 ≥ j2, j ≥ j1, in LAMMPS' order) with their Clebsch–Gordan tables and z blocks.
-    private readonly int[] tripleJ1;
-    private readonly int[] tripleJ2;
-    private readonly int[] tripleJ;
-    private readonly int[] cgOffset;
+    // The j of each bispectrum component (j1 ≥ j2, j ≥ j1, in LAMMPS' order) and the coupling block that is its z.
+    private readonly int[] componentJ;
+    private readonly int[] componentBlock;
+
+    // Coupling blocks z_{j1 j2 j} = Σ C C u^{j1} u^{j2} for every j1 ≥ j2 and every j the triangle allows. Each block is the
+    // derivative of exactly one component with respect to u^j (up to blockFactor): with j ≥ j1 the component itself, else
+    // the component of the sorted triple, by the symmetry of the Clebsch–Gordan coefficients. So the adjoint Y^j is the sum
+    // over blocks ending in j of (the component's slope × factor) × z, computed without storing z.
+    private readonly int[] blockComponent;
+    private readonly double[] blockFactor;
+    private readonly int[] blockEntryOffset;
+    private readonly CouplingEntry[] entries;
+    private readonly double[] entryWeight;
     private readonly double[] cg;
-    private readonly int[] zOffset;
-    private readonly int zSize;
+
+    // Per element: the slopes of a linear model per block (β of the block's component × factor), and the energy of the
+    // constant term and the subtracted isolated-atom bispectrum.
+    private readonly double[][] linearBlockSlopes;
+    private readonly double[] constantEnergy;
+
+    // root[a·(twojmax+1) + b] = √(a/b), the factors of the Wigner-matrix recursion.
     private readonly double[] root;
+
+    // The recursion as flat lists: level j's computed entries (stepLevel[j] ≤ s < stepLevel[j + 1]) from level j − 1, then
+    // (odd j below twojmax) the mirrored column that level j + 1 reads (mirrorLevel likewise).
+    private readonly WignerStep[] steps;
+    private readonly int[] stepLevel;
+    private readonly MirrorStep[] mirrors;
+    private readonly int[] mirrorLevel;
 
     /// <summary>Creates the potential for a model read by <see cref="SnapFile"/>.</summary>
     /// <param name="model">The hyper-parameters and elements (in the potential's order).</param>
@@ -108,12 +136,9 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         halfIndex = [.. computed.Select(h => h.Index)];
         halfWeight = [.. computed.Select(h => h.Weight)];
         ComponentCount = SnapFile.ComponentCount(twoJMax);
-        tripleJ1 = new int[ComponentCount];
-        tripleJ2 = new int[ComponentCount];
-        tripleJ = new int[ComponentCount];
-        cgOffset = new int[ComponentCount + 1];
-        zOffset = new int[ComponentCount + 1];
-        var t = 0;
+        componentJ = new int[ComponentCount];
+        componentBlock = new int[ComponentCount];
+        var componentOf = new Dictionary<(int, int, int), int>();
         for (var j1 = 0; j1 <= twoJMax; j1++)
         {
             for (var j2 = 0; j2 <= j1; j2++)
@@ -122,33 +147,72 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 {
                     if (j >= j1)
                     {
-                        tripleJ1[t] = j1;
-                        tripleJ2[t] = j2;
-                        tripleJ[t] = j;
-                        cgOffset[t + 1] = cgOffset[t] + ((j1 + 1) * (j2 + 1));
-                        zOffset[t + 1] = zOffset[t] + ((j + 1) * (j + 1));
-                        t++;
+                        componentJ[componentOf.Count] = j;
+                        componentOf[(j1, j2, j)] = componentOf.Count;
                     }
                 }
             }
         }
 
-        zSize = zOffset[ComponentCount];
-        cg = new double[cgOffset[ComponentCount]];
-        for (t = 0; t < ComponentCount; t++)
+        var blockList = new List<(int Component, double Factor)>();
+        var entryList = new List<CouplingEntry>();
+        var weightList = new List<double>();
+        var cgList = new List<double>();
+        var entryOffsets = new List<int> { 0 };
+        for (var j1 = 0; j1 <= twoJMax; j1++)
         {
-            int j1 = tripleJ1[t], j2 = tripleJ2[t], j = tripleJ[t];
-            var half = (j1 + j2 - j) / 2;
-            for (var ma1 = 0; ma1 <= j1; ma1++)
+            for (var j2 = 0; j2 <= j1; j2++)
             {
-                for (var ma2 = 0; ma2 <= j2; ma2++)
+                for (var j = j1 - j2; j <= Math.Min(twoJMax, j1 + j2); j += 2)
                 {
-                    var ma = ma1 + ma2 - half;
-                    if (ma >= 0 && ma <= j)
+                    // Which component's derivative this block is: with respect to its u^j (j ≥ j1), its u^{j1} (j1 > j ≥ j2) or
+                    // its u^{j2} (j < j2); equal j's make the same block serve two or three positions.
+                    int component;
+                    double factor;
+                    if (j >= j1)
                     {
-                        cg[cgOffset[t] + (ma1 * (j2 + 1)) + ma2] = ClebschGordan(j1, j2, j, ma1, ma2, ma);
+                        component = componentOf[(j1, j2, j)];
+                        componentBlock[component] = blockList.Count;
+                        factor = j1 == j ? (j2 == j ? 3 : 2) : 1;
                     }
+                    else if (j >= j2)
+                    {
+                        component = componentOf[(j, j2, j1)];
+                        factor = (j1 + 1.0) / (j + 1.0) * (j == j2 ? 2 : 1);
+                    }
+                    else
+                    {
+                        component = componentOf[(j2, j, j1)];
+                        factor = (j1 + 1.0) / (j + 1.0);
+                    }
+
+                    blockList.Add((component, factor));
+                    AddCouplingEntries(j1, j2, j, entryList, weightList, cgList);
+                    entryOffsets.Add(entryList.Count);
                 }
+            }
+        }
+
+        blockComponent = [.. blockList.Select(b => b.Component)];
+        blockFactor = [.. blockList.Select(b => b.Factor)];
+        blockEntryOffset = [.. entryOffsets];
+        entries = [.. entryList];
+        entryWeight = [.. weightList];
+        cg = [.. cgList];
+        linearBlockSlopes = new double[elements][];
+        constantEnergy = new double[elements];
+        for (var a = 0; a < elements; a++)
+        {
+            linearBlockSlopes[a] = new double[blockComponent.Length];
+            for (var block = 0; block < blockComponent.Length; block++)
+            {
+                linearBlockSlopes[a][block] = coefficients[a][1 + blockComponent[block]] * blockFactor[block];
+            }
+
+            constantEnergy[a] = coefficients[a][0];
+            for (var k = 0; subtractSelf && k < ComponentCount; k++)
+            {
+                constantEnergy[a] -= coefficients[a][1 + k] * (componentJ[k] + 1);
             }
         }
 
@@ -160,6 +224,8 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 root[(a * (twoJMax + 1)) + b] = Math.Sqrt((double)a / b);
             }
         }
+
+        (steps, stepLevel, mirrors, mirrorLevel) = RecursionLists();
     }
 
     /// <summary>Loads <c>FILE.snapcoeff</c> and the <c>FILE.snapparam</c> beside it for the given elements.</summary>
@@ -201,7 +267,8 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         for (var i = 0; i < structure.Count; i++)
         {
             DensityOf(i, types, neighbours, work);
-            ComputeZAndB(work);
+            ComputeCouplings(work);
+            BispectrumFromCouplings(work);
             work.B.AsSpan(0, ComponentCount).CopyTo(result.AsSpan(i * ComponentCount, ComponentCount));
         }
 
@@ -252,7 +319,8 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             for (var i = 0; i < structure.Count; i++)
             {
                 DensityOf(i, types, neighbours, work);
-                ComputeZAndB(work);
+                ComputeCouplings(work);
+                BispectrumFromCouplings(work);
                 var first = types[i] * block;
                 var b = work.B;
                 var atomRow = rows.AtomEnergy(i);
@@ -285,14 +353,16 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 }
 
                 // The adjoint of each component alone, so that each neighbour's dU is contracted once per component.
-                for (var t = 0; t < components; t++)
+                Array.Clear(adjointRe);
+                Array.Clear(adjointIm);
+                for (var z = 0; z < blockComponent.Length; z++)
                 {
-                    Array.Clear(work.Slope, 0, components);
-                    work.Slope[t] = 1;
-                    ComputeAdjoint(work);
-                    SymmetrizeAdjoint(work);
-                    Array.Copy(work.AdjointRe, 0, adjointRe, t * uSize, uSize);
-                    Array.Copy(work.AdjointIm, 0, adjointIm, t * uSize, uSize);
+                    var yOffset = blockComponent[z] * uSize;
+                    for (var e = blockEntryOffset[z]; e < blockEntryOffset[z + 1]; e++)
+                    {
+                        adjointRe[yOffset + entries[e].Target] += blockFactor[z] * work.ZRe[e];
+                        adjointIm[yOffset + entries[e].Target] += blockFactor[z] * work.ZIm[e];
+                    }
                 }
 
                 AddFeatureRows(i, types, neighbours, work, adjointRe, adjointIm, gradients, features, rows);
@@ -331,7 +401,7 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             }
 
             var vector = vectors[slot];
-            WignerMatrices(vector, r, rcut, work, withDerivatives: true);
+            WignerMatrices(CayleyKleinOf(vector, r, rcut), work, withDerivatives: true);
             var switchValue = Switch(r, rcut, out var switchSlope);
             for (var t = 0; t < components; t++)
             {
@@ -383,22 +453,57 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         var types = evaluation.MapTypes(SpeciesIndex, structure);
         evaluation.Accumulate((first, end, accumulator) =>
         {
-            var work = new Workspace(this);
+            // Linear models take four atoms at a time through the couplings, one per vector lane.
+            var works = new Workspace[quadratic ? 1 : Lanes];
+            for (var lane = 0; lane < works.Length; lane++)
+            {
+                works[lane] = new Workspace(this);
+            }
+
             try
             {
-                for (var i = first; i < end; i++)
+                for (var i = first; i < end; i += works.Length)
                 {
-                    DensityOf(i, types, neighbours, work);
-                    ComputeZAndB(work);
-                    accumulator.AddEnergy(i, EnergyAndSlopes(types[i], work));
-                    ComputeAdjoint(work);
-                    SymmetrizeAdjoint(work);
-                    AddForces(i, types, neighbours, work, accumulator);
+                    var count = Math.Min(works.Length, end - i);
+                    for (var lane = 0; lane < count; lane++)
+                    {
+                        DensityOf(i + lane, types, neighbours, works[lane]);
+                    }
+
+                    if (quadratic)
+                    {
+                        var work = works[0];
+                        ComputeCouplings(work);
+                        BispectrumFromCouplings(work);
+                        accumulator.AddEnergy(i, EnergyAndSlopes(types[i], work));
+                        for (var block = 0; block < blockComponent.Length; block++)
+                        {
+                            work.BlockSlopes[block] = work.Slope[blockComponent[block]] * blockFactor[block];
+                        }
+
+                        AdjointFromCouplings(work, work.BlockSlopes);
+                    }
+                    else
+                    {
+                        LinearAdjoints(works, count, types, i);
+                        for (var lane = 0; lane < count; lane++)
+                        {
+                            accumulator.AddEnergy(i + lane, constantEnergy[types[i + lane]] + AdjointEnergy(works[lane]));
+                        }
+                    }
+
+                    for (var lane = 0; lane < count; lane++)
+                    {
+                        AddForces(i + lane, works[lane], accumulator);
+                    }
                 }
             }
             finally
             {
-                work.Return();
+                foreach (var work in works)
+                {
+                    work.Return();
+                }
             }
         });
     }
@@ -417,8 +522,20 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
             UIm = pool.Rent(p.uSize);
             DuRe = pool.Rent(3 * p.uSize);
             DuIm = pool.Rent(3 * p.uSize);
-            ZRe = pool.Rent(p.zSize);
-            ZIm = pool.Rent(p.zSize);
+            ZRe = pool.Rent(p.entries.Length);
+            ZIm = pool.Rent(p.entries.Length);
+            BlockSlopes = pool.Rent(p.blockComponent.Length);
+            WeightedRe = pool.Rent(p.uSize);
+            WeightedIm = pool.Rent(p.uSize);
+            var lanes = ArrayPool<Vector256<double>>.Shared;
+            LaneTotalRe = lanes.Rent(p.uSize);
+            LaneTotalIm = lanes.Rent(p.uSize);
+            LaneGradientRe = lanes.Rent(p.uSize);
+            LaneGradientIm = lanes.Rent(p.uSize);
+            LaneURe = lanes.Rent(p.uSize);
+            LaneUIm = lanes.Rent(p.uSize);
+            LaneYRe = lanes.Rent(p.uSize);
+            LaneYIm = lanes.Rent(p.uSize);
             B = pool.Rent(p.ComponentCount);
             Slope = pool.Rent(p.ComponentCount);
         }
@@ -447,12 +564,91 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
 
         public double[] Slope { get; }
 
+        public double[] BlockSlopes { get; }
+
+        public double[] WeightedRe { get; }
+
+        public double[] WeightedIm { get; }
+
+        // The neighbours within the cutoff (KeptCount of them) with what the force pass needs, and their Wigner matrices in
+        // batches of four lanes (batch b's entry n at b·uSize + n).
+        public int KeptCount { get; set; }
+
+        public Vector256<double>[] KeptRe { get; private set; } = [];
+
+        public Vector256<double>[] KeptIm { get; private set; } = [];
+
+        public CayleyKlein[] KeptParameters { get; private set; } = [];
+
+        public int[] KeptNeighbour { get; private set; } = [];
+
+        public Vec3[] KeptVector { get; private set; } = [];
+
+        public double[] KeptScale { get; private set; } = [];
+
+        public double[] KeptRadial { get; private set; } = [];
+
+        public Vector256<double>[] LaneTotalRe { get; }
+
+        public Vector256<double>[] LaneTotalIm { get; }
+
+        public Vector256<double>[] LaneGradientRe { get; }
+
+        public Vector256<double>[] LaneGradientIm { get; }
+
+        // The total densities and adjoints of four atoms, one per lane (used in the first of the four workspaces).
+        public Vector256<double>[] LaneURe { get; }
+
+        public Vector256<double>[] LaneUIm { get; }
+
+        public Vector256<double>[] LaneYRe { get; }
+
+        public Vector256<double>[] LaneYIm { get; }
+
+        // Room for up to `count` neighbours.
+        public void Keep(int count, int size)
+        {
+            if (KeptParameters.Length >= count)
+            {
+                return;
+            }
+
+            var pool = ArrayPool<Vector256<double>>.Shared;
+            if (KeptParameters.Length > 0)
+            {
+                pool.Return(KeptRe);
+                pool.Return(KeptIm);
+            }
+
+            count = Math.Max(count, 2 * KeptParameters.Length);
+            var batches = (count + Lanes - 1) / Lanes;
+            KeptRe = pool.Rent(batches * size);
+            KeptIm = pool.Rent(batches * size);
+            KeptParameters = new CayleyKlein[count];
+            KeptNeighbour = new int[count];
+            KeptVector = new Vec3[count];
+            KeptScale = new double[count];
+            KeptRadial = new double[count];
+        }
+
         public void Return()
         {
             var pool = ArrayPool<double>.Shared;
-            foreach (var array in (double[][])[TotalRe, TotalIm, AdjointRe, AdjointIm, URe, UIm, DuRe, DuIm, ZRe, ZIm, B, Slope])
+            foreach (var array in (double[][])[TotalRe, TotalIm, AdjointRe, AdjointIm, URe, UIm, DuRe, DuIm, ZRe, ZIm, B, Slope, BlockSlopes, WeightedRe, WeightedIm])
             {
                 pool.Return(array);
+            }
+
+            var lanes = ArrayPool<Vector256<double>>.Shared;
+            foreach (var array in (Vector256<double>[][])[LaneTotalRe, LaneTotalIm, LaneGradientRe, LaneGradientIm, LaneURe, LaneUIm, LaneYRe, LaneYIm])
+            {
+                lanes.Return(array);
+            }
+
+            if (KeptParameters.Length > 0)
+            {
+                lanes.Return(KeptRe);
+                lanes.Return(KeptIm);
             }
         }
     }
@@ -477,9 +673,12 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         var vectors = neighbours.Vectors;
         var distances = neighbours.Distances;
         var ti = types[i];
+        work.Keep(offsets[i + 1] - offsets[i], uSize);
+        var kept = 0;
         for (var slot = offsets[i]; slot < offsets[i + 1]; slot++)
         {
-            var tk = types[indices[slot]];
+            var k = indices[slot];
+            var tk = types[k];
             var rcut = pairCutoff[(ti * elements) + tk];
             var r = distances[slot];
             if (r >= rcut)
@@ -487,13 +686,41 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
                 continue;
             }
 
-            WignerMatrices(vectors[slot], r, rcut, work, withDerivatives: false);
-            var scale = weight[tk] * Switch(r, rcut, out _);
+            // Kept for the force pass.
+            work.KeptParameters[kept] = CayleyKleinOf(vectors[slot], r, rcut);
+            work.KeptNeighbour[kept] = k;
+            work.KeptVector[kept] = vectors[slot];
+            work.KeptScale[kept] = weight[tk] * Switch(r, rcut, out var switchSlope);
+            work.KeptRadial[kept] = weight[tk] * switchSlope / r;
+            kept++;
+        }
+
+        work.KeptCount = kept;
+
+        // Four neighbours at a time, one per vector lane: the recursion is the same for all of them. Unused lanes get a = 1,
+        // b = 0 and scale 0.
+        var sumRe = work.LaneTotalRe.AsSpan(0, uSize);
+        var sumIm = work.LaneTotalIm.AsSpan(0, uSize);
+        sumRe.Clear();
+        sumIm.Clear();
+        for (var first = 0; first < kept; first += Lanes)
+        {
+            var batch = first / Lanes;
+            var uRe = work.KeptRe.AsSpan(batch * uSize, uSize);
+            var uIm = work.KeptIm.AsSpan(batch * uSize, uSize);
+            WignerValues(work, first, ref MemoryMarshal.GetReference(uRe), ref MemoryMarshal.GetReference(uIm));
+            var scale = LaneValues(work.KeptScale, first, kept, 0.0);
             foreach (var n in halfIndex)
             {
-                totalRe[n] += scale * work.URe[n];
-                totalIm[n] += scale * work.UIm[n];
+                sumRe[n] += scale * uRe[n];
+                sumIm[n] += scale * uIm[n];
             }
+        }
+
+        foreach (var n in halfIndex)
+        {
+            totalRe[n] += Vector256.Sum(sumRe[n]);
+            totalIm[n] += Vector256.Sum(sumIm[n]);
         }
 
         // The right-hand columns by the symmetry U[J−ma][J−mb] = (−1)^(ma−mb) conj(U[ma][mb]), which the sum keeps.
@@ -527,8 +754,11 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         return 0.5 * (Math.Cos(angle) + 1.0);
     }
 
-    // U^J(a, b) for the SU(2) element of the neighbour's point on the 3-sphere, and optionally dU/dr (Å⁻¹) along x, y, z.
-    private void WignerMatrices(Vec3 vector, double r, double rcut, Workspace work, bool withDerivatives)
+    /// <summary>The Cayley–Klein parameters (a, b) of the neighbour's point on the 3-sphere and their derivatives (Å⁻¹) along
+    /// x, y and z.</summary>
+    private readonly record struct CayleyKlein(double ARe, double AIm, double BRe, double BIm, Vec3 DaRe, Vec3 DaIm, Vec3 DbRe, Vec3 DbIm);
+
+    private CayleyKlein CayleyKleinOf(Vec3 vector, double r, double rcut)
     {
         var thetaScale = rfac0 * Math.PI / (rcut - rmin0);
         var theta0 = (r - rmin0) * thetaScale;
@@ -536,29 +766,123 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         var z0 = r * Math.Cos(theta0) / sinTheta;
         var dz0dr = (z0 / r) - (r * thetaScale / (sinTheta * sinTheta));
         var r0inv = 1.0 / Math.Sqrt((r * r) + (z0 * z0));
-        var aRe = z0 * r0inv;
-        var aIm = -vector.Z * r0inv;
-        var bRe = vector.Y * r0inv;
-        var bIm = -vector.X * r0inv;
         var dr0invdr = -r0inv * r0inv * r0inv * (r + (z0 * dz0dr));
+        var unit = vector / r;
+        var dr0inv = dr0invdr * unit;
+        return new CayleyKlein(
+            z0 * r0inv,
+            -vector.Z * r0inv,
+            vector.Y * r0inv,
+            -vector.X * r0inv,
+            (z0 * dr0inv) + (r0inv * dz0dr * unit),
+            (-vector.Z * dr0inv) - new Vec3(0, 0, r0inv),
+            (vector.Y * dr0inv) + new Vec3(0, r0inv, 0),
+            (-vector.X * dr0inv) - new Vec3(r0inv, 0, 0));
+    }
 
-        Span<double> daRe = stackalloc double[3];
-        Span<double> daIm = stackalloc double[3];
-        Span<double> dbRe = stackalloc double[3];
-        Span<double> dbIm = stackalloc double[3];
-        if (withDerivatives)
+    /// <summary>U[At] = Fa ā U[A] − Fb b̄ U[B] (a zero factor where the term does not exist, with index 0 in its place).</summary>
+    private readonly record struct WignerStep(int At, int A, int B, double Fa, double Fb);
+
+    /// <summary>U[At] = Sign conj(U[Source]).</summary>
+    private readonly record struct MirrorStep(int At, int Source, double Sign);
+
+    private (WignerStep[] Steps, int[] StepLevel, MirrorStep[] Mirrors, int[] MirrorLevel) RecursionLists()
+    {
+        var stepList = new List<WignerStep>();
+        var mirrorList = new List<MirrorStep>();
+        var stepLevels = new int[twoJMax + 2];
+        var mirrorLevels = new int[twoJMax + 2];
+        var stride = twoJMax + 1;
+        for (var j = 1; j <= twoJMax; j++)
         {
-            Span<double> unit = [vector.X / r, vector.Y / r, vector.Z / r];
-            for (var c = 0; c < 3; c++)
+            stepLevels[j] = stepList.Count;
+            mirrorLevels[j] = mirrorList.Count;
+            for (var mb = 0; 2 * mb <= j; mb++)
             {
-                var dr0inv = dr0invdr * unit[c];
-                daRe[c] = (dr0inv * z0) + (r0inv * dz0dr * unit[c]);
-                daIm[c] = -(dr0inv * vector.Z) - (c == 2 ? r0inv : 0);
-                dbRe[c] = (dr0inv * vector.Y) + (c == 1 ? r0inv : 0);
-                dbIm[c] = -(dr0inv * vector.X) - (c == 0 ? r0inv : 0);
+                var column = j - mb;
+                for (var ma = 0; ma <= j; ma++)
+                {
+                    stepList.Add(new WignerStep(
+                        At: uOffset[j] + (ma * (j + 1)) + mb,
+                        A: ma < j ? uOffset[j - 1] + (ma * j) + mb : 0,
+                        B: ma > 0 ? uOffset[j - 1] + ((ma - 1) * j) + mb : 0,
+                        Fa: ma < j ? root[((j - ma) * stride) + column] : 0.0,
+                        Fb: ma > 0 ? root[(ma * stride) + column] : 0.0));
+                }
+            }
+
+            if ((j & 1) == 1 && j < twoJMax)
+            {
+                var mb = (j + 1) / 2;
+                for (var ma = 0; ma <= j; ma++)
+                {
+                    mirrorList.Add(new MirrorStep(
+                        At: uOffset[j] + (ma * (j + 1)) + mb,
+                        Source: uOffset[j] + ((j - ma) * (j + 1)) + (j - mb),
+                        Sign: ((ma + mb) & 1) == 0 ? 1.0 : -1.0));
+                }
             }
         }
 
+        stepLevels[twoJMax + 1] = stepList.Count;
+        mirrorLevels[twoJMax + 1] = mirrorList.Count;
+        stepLevels[0] = 0;
+        return ([.. stepList], stepLevels, [.. mirrorList], mirrorLevels);
+    }
+
+    private const int Lanes = 4;
+
+    // values[first..first+4) as one vector, with `fill` for lanes at or beyond `count`.
+    private static Vector256<double> LaneValues(double[] values, int first, int count, double fill) => Vector256.Create(
+        values[first],
+        first + 1 < count ? values[first + 1] : fill,
+        first + 2 < count ? values[first + 2] : fill,
+        first + 3 < count ? values[first + 3] : fill);
+
+    // The computed half of U^J(a, b) (plus the mirrored columns the recursion reads) for the kept neighbours
+    // first..first+3, one per lane, from U[0] on, without bounds checks: the lists stay inside uSize entries.
+    private void WignerValues(Workspace work, int first, ref Vector256<double> uRe, ref Vector256<double> uIm)
+    {
+        var count = work.KeptCount;
+        var p = work.KeptParameters;
+        var aRe = Vector256.Create(p[first].ARe, Lane(1).ARe, Lane(2).ARe, Lane(3).ARe);
+        var aIm = Vector256.Create(p[first].AIm, Lane(1).AIm, Lane(2).AIm, Lane(3).AIm);
+        var bRe = Vector256.Create(p[first].BRe, Lane(1).BRe, Lane(2).BRe, Lane(3).BRe);
+        var bIm = Vector256.Create(p[first].BIm, Lane(1).BIm, Lane(2).BIm, Lane(3).BIm);
+        uRe = Vector256<double>.One;
+        uIm = Vector256<double>.Zero;
+        ref var step0 = ref MemoryMarshal.GetArrayDataReference(steps);
+        ref var mirror0 = ref MemoryMarshal.GetArrayDataReference(mirrors);
+        for (var j = 1; j <= twoJMax; j++)
+        {
+            for (var s = stepLevel[j]; s < stepLevel[j + 1]; s++)
+            {
+                ref readonly var step = ref Unsafe.Add(ref step0, s);
+                Vector256<double> uaRe = Unsafe.Add(ref uRe, step.A), uaIm = Unsafe.Add(ref uIm, step.A);
+                Vector256<double> ubRe = Unsafe.Add(ref uRe, step.B), ubIm = Unsafe.Add(ref uIm, step.B);
+                Unsafe.Add(ref uRe, step.At) = (((aRe * uaRe) + (aIm * uaIm)) * step.Fa) - (((bRe * ubRe) + (bIm * ubIm)) * step.Fb);
+                Unsafe.Add(ref uIm, step.At) = (((aRe * uaIm) - (aIm * uaRe)) * step.Fa) - (((bRe * ubIm) - (bIm * ubRe)) * step.Fb);
+            }
+
+            for (var m = mirrorLevel[j]; m < mirrorLevel[j + 1]; m++)
+            {
+                ref readonly var mirror = ref Unsafe.Add(ref mirror0, m);
+                Unsafe.Add(ref uRe, mirror.At) = Unsafe.Add(ref uRe, mirror.Source) * mirror.Sign;
+                Unsafe.Add(ref uIm, mirror.At) = Unsafe.Add(ref uIm, mirror.Source) * -mirror.Sign;
+            }
+        }
+
+        CayleyKlein Lane(int lane) => first + lane < count ? p[first + lane] : Identity;
+    }
+
+    // The SU(2) identity: a harmless stand-in for unused lanes.
+    private static readonly CayleyKlein Identity = new(1, 0, 0, 0, Vec3.Zero, Vec3.Zero, Vec3.Zero, Vec3.Zero);
+
+    // U^J(a, b) for the SU(2) element of the neighbour's point on the 3-sphere, and optionally dU/dr (Å⁻¹) along x, y, z.
+    private void WignerMatrices(in CayleyKlein ck, Workspace work, bool withDerivatives)
+    {
+        double aRe = ck.ARe, aIm = ck.AIm, bRe = ck.BRe, bIm = ck.BIm;
+        Vec3 daRe = ck.DaRe, daIm = ck.DaIm, dbRe = ck.DbRe, dbIm = ck.DbIm;
         var uRe = work.URe;
         var uIm = work.UIm;
         var duRe = work.DuRe;
@@ -637,64 +961,254 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         }
     }
 
-    // z_{j1 j2 j}[ma][mb] = Σ C C u^{j1} u^{j2}, and B = Re Σ conj(u^j) z (minus the isolated atom's value with bzeroflag).
-    private void ComputeZAndB(Workspace work)
+    // The entries of block (j1, j2, j) that the energy needs: columns mb < J/2, and the upper half of the middle column (the
+    // mirror images of the others contribute the same). Each with its ranges of (ma1, ma2) and (mb1, mb2) pairs.
+    private void AddCouplingEntries(int j1, int j2, int j, List<CouplingEntry> entryList, List<double> weightList, List<double> cgList)
+    {
+        var half = (j1 + j2 - j) / 2;
+        var cgBase = cgList.Count;
+        for (var ma1 = 0; ma1 <= j1; ma1++)
+        {
+            for (var ma2 = 0; ma2 <= j2; ma2++)
+            {
+                var ma = ma1 + ma2 - half;
+                cgList.Add(ma >= 0 && ma <= j ? ClebschGordan(j1, j2, j, ma1, ma2, ma) : 0.0);
+            }
+        }
+
+        for (var mb = 0; 2 * mb <= j; mb++)
+        {
+            for (var ma = 0; ma <= j; ma++)
+            {
+                var weight = MirrorWeight(j, ma, mb);
+                if (weight == 0)
+                {
+                    continue;
+                }
+
+                var ma1 = Math.Max(0, ma + half - j2);
+                var mb1 = Math.Max(0, mb + half - j2);
+                var ma2 = ma + half - ma1;
+                var mb2 = mb + half - mb1;
+                entryList.Add(new CouplingEntry(
+                    First1: uOffset[j1] + (ma1 * (j1 + 1)) + mb1,
+                    First2: uOffset[j2] + (ma2 * (j2 + 1)) + mb2,
+                    Row1: j1 + 1,
+                    Row2: j2 + 1,
+                    CgA: cgBase + (ma1 * (j2 + 1)) + ma2,
+                    CgB: cgBase + (mb1 * (j2 + 1)) + mb2,
+                    CgStep: j2,
+                    CountA: Math.Min(j1, ma + half) - ma1 + 1,
+                    CountB: Math.Min(j1, mb + half) - mb1 + 1,
+                    Target: uOffset[j] + (ma * (j + 1)) + mb));
+                weightList.Add(weight);
+            }
+        }
+    }
+
+    /// <summary>One entry (ma, mb) of a coupling block: z = Σ_a C(a) Σ_b C(b) u1[ma1][mb1] u2[ma2][mb2], with ma1 and mb1
+    /// rising from the first pair while ma2 and mb2 fall.</summary>
+    private readonly record struct CouplingEntry(
+        int First1, int First2, int Row1, int Row2, int CgA, int CgB, int CgStep, int CountA, int CountB, int Target);
+
+    // The hot loop of the potential: the index ranges come from the precomputed entry and stay inside the arrays, so they
+    // are read without bounds checks.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Coupling(in CouplingEntry e, ref double uRe, ref double uIm, ref double cg, out double zr, out double zi)
+    {
+        zr = 0;
+        zi = 0;
+        var row1 = e.First1;
+        var row2 = e.First2;
+        var ca = e.CgA;
+        for (var a = 0; a < e.CountA; a++)
+        {
+            double rr = 0, ii = 0, ri = 0, ir = 0;
+            var p = row1;
+            var q = row2;
+            var cb = e.CgB;
+            for (var b = 0; b < e.CountB; b++)
+            {
+                var c = Unsafe.Add(ref cg, cb);
+                var cpr = c * Unsafe.Add(ref uRe, p);
+                var cpi = c * Unsafe.Add(ref uIm, p);
+                double qr = Unsafe.Add(ref uRe, q), qi = Unsafe.Add(ref uIm, q);
+                rr += cpr * qr;
+                ii += cpi * qi;
+                ri += cpr * qi;
+                ir += cpi * qr;
+                p++;
+                q--;
+                cb += e.CgStep;
+            }
+
+            var cga = Unsafe.Add(ref cg, ca);
+            zr += cga * (rr - ii);
+            zi += cga * (ri + ir);
+            row1 += e.Row1;
+            row2 -= e.Row2;
+            ca += e.CgStep;
+        }
+    }
+
+    // Every block's z into Z, for the bispectrum and the per-component adjoints.
+    private void ComputeCouplings(Workspace work)
+    {
+        var uRe = work.TotalRe;
+        var uIm = work.TotalIm;
+        ref var re = ref MemoryMarshal.GetArrayDataReference(uRe);
+        ref var im = ref MemoryMarshal.GetArrayDataReference(uIm);
+        ref var c = ref MemoryMarshal.GetArrayDataReference(cg);
+        for (var e = 0; e < entries.Length; e++)
+        {
+            Coupling(entries[e], ref re, ref im, ref c, out work.ZRe[e], out work.ZIm[e]);
+        }
+    }
+
+    // B = Re Σ conj(u^j) z over all entries of the component's block (minus the isolated atom's value with bzeroflag).
+    private void BispectrumFromCouplings(Workspace work)
     {
         var uRe = work.TotalRe;
         var uIm = work.TotalIm;
         for (var t = 0; t < ComponentCount; t++)
         {
-            int j1 = tripleJ1[t], j2 = tripleJ2[t], j = tripleJ[t];
-            var half = (j1 + j2 - j) / 2;
+            var block = componentBlock[t];
             var sum = 0.0;
-            for (var mb = 0; 2 * mb <= j; mb++)
+            for (var e = blockEntryOffset[block]; e < blockEntryOffset[block + 1]; e++)
             {
-                var mb1Low = Math.Max(0, mb + half - j2);
-                var mb1High = Math.Min(j1, mb + half);
-                for (var ma = 0; ma <= j; ma++)
-                {
-                    var weight = MirrorWeight(j, ma, mb);
-                    if (weight == 0)
-                    {
-                        continue;
-                    }
-
-                    var ma1Low = Math.Max(0, ma + half - j2);
-                    var ma1High = Math.Min(j1, ma + half);
-                    double zr = 0, zi = 0;
-                    for (var ma1 = ma1Low; ma1 <= ma1High; ma1++)
-                    {
-                        var ma2 = ma + half - ma1;
-                        var ca = cg[cgOffset[t] + (ma1 * (j2 + 1)) + ma2];
-                        var row1 = uOffset[j1] + (ma1 * (j1 + 1));
-                        var row2 = uOffset[j2] + (ma2 * (j2 + 1));
-                        double sr = 0, si = 0;
-                        for (var mb1 = mb1Low; mb1 <= mb1High; mb1++)
-                        {
-                            var mb2 = mb + half - mb1;
-                            var cb = cg[cgOffset[t] + (mb1 * (j2 + 1)) + mb2];
-                            var p = row1 + mb1;
-                            var q = row2 + mb2;
-                            sr += cb * ((uRe[p] * uRe[q]) - (uIm[p] * uIm[q]));
-                            si += cb * ((uRe[p] * uIm[q]) + (uIm[p] * uRe[q]));
-                        }
-
-                        zr += ca * sr;
-                        zi += ca * si;
-                    }
-
-                    var z = zOffset[t] + (ma * (j + 1)) + mb;
-                    work.ZRe[z] = zr;
-                    work.ZIm[z] = zi;
-                    var u = uOffset[j] + (ma * (j + 1)) + mb;
-                    sum += weight * ((uRe[u] * zr) + (uIm[u] * zi));
-                }
+                var u = entries[e].Target;
+                sum += entryWeight[e] * ((uRe[u] * work.ZRe[e]) + (uIm[u] * work.ZIm[e]));
             }
 
-            // Each computed entry stands for itself and its mirror image (which contributes the same real part).
+            // Each entry stands for itself and its mirror image (which contributes the same real part).
             sum *= 2;
-            work.B[t] = subtractSelf ? sum - (j + 1) : sum;
+            work.B[t] = subtractSelf ? sum - (componentJ[t] + 1) : sum;
         }
+    }
+
+    // Adjoint Y = ∂E/∂Re u + i ∂E/∂Im u on the entries the energy needs, for the slope of each block (component slope × factor).
+    private void AdjointFromCouplings(Workspace work, double[] blockSlopes)
+    {
+        var yRe = work.AdjointRe;
+        var yIm = work.AdjointIm;
+        Array.Clear(yRe, 0, uSize);
+        Array.Clear(yIm, 0, uSize);
+        for (var block = 0; block < blockComponent.Length; block++)
+        {
+            var slope = blockSlopes[block];
+            for (var e = blockEntryOffset[block]; e < blockEntryOffset[block + 1]; e++)
+            {
+                yRe[entries[e].Target] += slope * work.ZRe[e];
+                yIm[entries[e].Target] += slope * work.ZIm[e];
+            }
+        }
+    }
+
+    // As ComputeCouplings then AdjointFromCouplings for a linear model, without storing z, for `count` atoms from `firstAtom`
+    // (their densities in works[lane]) at once, one per vector lane: the hot path of linear models.
+    private void LinearAdjoints(Workspace[] works, int count, int[] types, int firstAtom)
+    {
+        var lanes = works[0];
+        var uRe = lanes.LaneURe.AsSpan(0, uSize);
+        var uIm = lanes.LaneUIm.AsSpan(0, uSize);
+        var yRe = lanes.LaneYRe.AsSpan(0, uSize);
+        var yIm = lanes.LaneYIm.AsSpan(0, uSize);
+        Workspace Of(int lane) => works[Math.Min(lane, count - 1)];
+        double[] re1 = Of(1).TotalRe, re2 = Of(2).TotalRe, re3 = Of(3).TotalRe, re0 = works[0].TotalRe;
+        double[] im1 = Of(1).TotalIm, im2 = Of(2).TotalIm, im3 = Of(3).TotalIm, im0 = works[0].TotalIm;
+        for (var n = 0; n < uSize; n++)
+        {
+            uRe[n] = Vector256.Create(re0[n], re1[n], re2[n], re3[n]);
+            uIm[n] = Vector256.Create(im0[n], im1[n], im2[n], im3[n]);
+        }
+
+        yRe.Clear();
+        yIm.Clear();
+        ref var re = ref MemoryMarshal.GetReference(uRe);
+        ref var im = ref MemoryMarshal.GetReference(uIm);
+        ref var c = ref MemoryMarshal.GetArrayDataReference(cg);
+        Span<int> type = [types[firstAtom], types[firstAtom + Math.Min(1, count - 1)], types[firstAtom + Math.Min(2, count - 1)], types[firstAtom + Math.Min(3, count - 1)]];
+        var live = Vector256.Create(1.0, count > 1 ? 1 : 0, count > 2 ? 1 : 0, count > 3 ? 1 : 0);
+        for (var block = 0; block < blockComponent.Length; block++)
+        {
+            var slope = live * Vector256.Create(
+                linearBlockSlopes[type[0]][block], linearBlockSlopes[type[1]][block], linearBlockSlopes[type[2]][block], linearBlockSlopes[type[3]][block]);
+            if (slope == Vector256<double>.Zero)
+            {
+                continue;
+            }
+
+            for (var e = blockEntryOffset[block]; e < blockEntryOffset[block + 1]; e++)
+            {
+                ref readonly var entry = ref entries[e];
+                Coupling(entry, ref re, ref im, ref c, out var zr, out var zi);
+                yRe[entry.Target] += slope * zr;
+                yIm[entry.Target] += slope * zi;
+            }
+        }
+
+        for (var lane = 0; lane < count; lane++)
+        {
+            var adjointRe = works[lane].AdjointRe;
+            var adjointIm = works[lane].AdjointIm;
+            for (var n = 0; n < uSize; n++)
+            {
+                adjointRe[n] = yRe[n][lane];
+                adjointIm[n] = yIm[n][lane];
+            }
+        }
+    }
+
+    // Coupling for four atoms at once, one per lane.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Coupling(
+        in CouplingEntry e, ref Vector256<double> uRe, ref Vector256<double> uIm, ref double cg, out Vector256<double> zr, out Vector256<double> zi)
+    {
+        zr = Vector256<double>.Zero;
+        zi = Vector256<double>.Zero;
+        var row1 = e.First1;
+        var row2 = e.First2;
+        var ca = e.CgA;
+        for (var a = 0; a < e.CountA; a++)
+        {
+            Vector256<double> sr = default, si = default;
+            var p = row1;
+            var q = row2;
+            var cb = e.CgB;
+            for (var b = 0; b < e.CountB; b++)
+            {
+                var c = Unsafe.Add(ref cg, cb);
+                var cpr = Unsafe.Add(ref uRe, p) * c;
+                var cpi = Unsafe.Add(ref uIm, p) * c;
+                Vector256<double> qr = Unsafe.Add(ref uRe, q), qi = Unsafe.Add(ref uIm, q);
+                sr += (cpr * qr) - (cpi * qi);
+                si += (cpr * qi) + (cpi * qr);
+                p++;
+                q--;
+                cb += e.CgStep;
+            }
+
+            var cga = Unsafe.Add(ref cg, ca);
+            zr += sr * cga;
+            zi += si * cga;
+            row1 += e.Row1;
+            row2 -= e.Row2;
+            ca += e.CgStep;
+        }
+    }
+
+    // Each component is cubic in u, so by Euler's theorem Σ Re(conj(Y) u) over all entries is three times the energy's
+    // bispectrum part: the energy of a linear model without computing B.
+    private double AdjointEnergy(Workspace work)
+    {
+        var sum = 0.0;
+        for (var h = 0; h < halfIndex.Length; h++)
+        {
+            var n = halfIndex[h];
+            sum += halfWeight[h] * ((work.AdjointRe[n] * work.TotalRe[n]) + (work.AdjointIm[n] * work.TotalIm[n]));
+        }
+
+        return sum / 3;
     }
 
     // The atom's energy, and in Slope its derivative with respect to each bispectrum component.
@@ -731,70 +1245,6 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         return energy;
     }
 
-    // Adjoint Y = ∂E/∂Re u + i ∂E/∂Im u of the atom's energy with respect to its total density coefficients.
-    private void ComputeAdjoint(Workspace work)
-    {
-        var uRe = work.TotalRe;
-        var uIm = work.TotalIm;
-        var yRe = work.AdjointRe;
-        var yIm = work.AdjointIm;
-        Array.Clear(yRe, 0, uSize);
-        Array.Clear(yIm, 0, uSize);
-        for (var t = 0; t < ComponentCount; t++)
-        {
-            var beta = work.Slope[t];
-            if (beta == 0)
-            {
-                continue;
-            }
-
-            int j1 = tripleJ1[t], j2 = tripleJ2[t], j = tripleJ[t];
-            var half = (j1 + j2 - j) / 2;
-            for (var mb = 0; 2 * mb <= j; mb++)
-            {
-                var mb1Low = Math.Max(0, mb + half - j2);
-                var mb1High = Math.Min(j1, mb + half);
-                for (var ma = 0; ma <= j; ma++)
-                {
-                    var weight = beta * MirrorWeight(j, ma, mb);
-                    if (weight == 0)
-                    {
-                        continue;
-                    }
-
-                    var ma1Low = Math.Max(0, ma + half - j2);
-                    var ma1High = Math.Min(j1, ma + half);
-                    var z = zOffset[t] + (ma * (j + 1)) + mb;
-                    var u = uOffset[j] + (ma * (j + 1)) + mb;
-                    yRe[u] += weight * work.ZRe[z];
-                    yIm[u] += weight * work.ZIm[z];
-
-                    // Re(conj(u^j) C C u1 u2): its gradient in u1 is u^j conj(u2) C C, in u2 it is u^j conj(u1) C C.
-                    var wRe = weight * uRe[u];
-                    var wIm = weight * uIm[u];
-                    for (var ma1 = ma1Low; ma1 <= ma1High; ma1++)
-                    {
-                        var ma2 = ma + half - ma1;
-                        var ca = cg[cgOffset[t] + (ma1 * (j2 + 1)) + ma2];
-                        var row1 = uOffset[j1] + (ma1 * (j1 + 1));
-                        var row2 = uOffset[j2] + (ma2 * (j2 + 1));
-                        for (var mb1 = mb1Low; mb1 <= mb1High; mb1++)
-                        {
-                            var mb2 = mb + half - mb1;
-                            var f = ca * cg[cgOffset[t] + (mb1 * (j2 + 1)) + mb2];
-                            var p = row1 + mb1;
-                            var q = row2 + mb2;
-                            yRe[p] += f * ((wRe * uRe[q]) + (wIm * uIm[q]));
-                            yIm[p] += f * ((wIm * uRe[q]) - (wRe * uIm[q]));
-                            yRe[q] += f * ((wRe * uRe[p]) + (wIm * uIm[p]));
-                            yIm[q] += f * ((wIm * uRe[p]) - (wRe * uIm[p]));
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     // Half of the (ma, mb) entries stand for all: the mirror (J−ma, J−mb) of an entry contributes the same to the energy, so
     // entries left of the middle column count twice (weight 1 here, doubled later), the middle column's upper half likewise,
     // its centre (its own mirror) once, and the rest not at all.
@@ -808,61 +1258,107 @@ public sealed class SnapPotential : NeighbourPotential, ILinearPotential
         return 2 * ma < j ? 1.0 : 2 * ma == j ? 0.5 : 0.0;
     }
 
-    // The adjoint of the half sum is H; that of the full sum is H plus its mirror image H'[a][b] = (−1)^(a−b) conj(H[J−a][J−b]).
-    private void SymmetrizeAdjoint(Workspace work)
+    // dE_i/dr_ik = Σ Re(conj(Y) d(w_k f_c U)/dr_ik) for each neighbour k, with the Wigner matrices DensityOf kept.
+    private void AddForces(int i, Workspace work, AtomAccumulator accumulator)
     {
-        var yRe = work.AdjointRe;
-        var yIm = work.AdjointIm;
-        for (var j = 0; j <= twoJMax; j++)
+        // The adjoint weighted for the half sum, the starting point of every neighbour's backward pass.
+        Array.Clear(work.WeightedRe, 0, uSize);
+        Array.Clear(work.WeightedIm, 0, uSize);
+        for (var h = 0; h < halfIndex.Length; h++)
         {
-            var block = uOffset[j];
-            var entries = (j + 1) * (j + 1);
-            for (var p = 0; p < entries; p++)
-            {
-                var q = entries - 1 - p;
-                if (q < p)
-                {
-                    break;
-                }
+            work.WeightedRe[halfIndex[h]] = halfWeight[h] * work.AdjointRe[halfIndex[h]];
+            work.WeightedIm[halfIndex[h]] = halfWeight[h] * work.AdjointIm[halfIndex[h]];
+        }
 
-                var a = p / (j + 1);
-                var b = p % (j + 1);
-                var sign = ((a + b) & 1) == 0 ? 1.0 : -1.0;
-                double pRe = yRe[block + p], pIm = yIm[block + p], qRe = yRe[block + q], qIm = yIm[block + q];
-                yRe[block + p] = pRe + (sign * qRe);
-                yIm[block + p] = pIm - (sign * qIm);
-                yRe[block + q] = qRe + (sign * pRe);
-                yIm[block + q] = qIm - (sign * pIm);
+        var kept = work.KeptCount;
+        Span<double> plain = stackalloc double[Lanes];
+        Span<Vec3> gradient = stackalloc Vec3[Lanes];
+        for (var first = 0; first < kept; first += Lanes)
+        {
+            var batch = first / Lanes;
+            ReverseGradient(work, first, work.KeptRe.AsSpan(batch * uSize, uSize), work.KeptIm.AsSpan(batch * uSize, uSize), plain, gradient);
+            for (var lane = 0; lane < Lanes && first + lane < kept; lane++)
+            {
+                var n = first + lane;
+                var vector = work.KeptVector[n];
+                accumulator.AddBond(i, work.KeptNeighbour[n], vector, (work.KeptScale[n] * gradient[lane]) + (work.KeptRadial[n] * plain[lane] * vector));
             }
         }
     }
 
-    // dE_i/dr_ik = Σ Re(conj(Y) d(w_k f_c U)/dr_ik) for each neighbour k.
-    private void AddForces(int i, int[] types, NeighbourList neighbours, Workspace work, AtomAccumulator accumulator)
+    // f = Re Σ conj(Y) U over all entries (in plain) and its gradient along x, y, z for one neighbour's Wigner matrices U (as
+    // DensityOf kept them), by running their recursion backwards: the adjoint G of each entry flows to the two entries of the level below it
+    // was made from and into ∂f/∂a and ∂f/∂b, so the cost is that of U alone rather than three times that of dU/dr.
+    private void ReverseGradient(
+        Workspace work, int first, Span<Vector256<double>> keptRe, Span<Vector256<double>> keptIm, Span<double> plain, Span<Vec3> gradient)
     {
-        var offsets = neighbours.Offsets;
-        var indices = neighbours.Neighbours;
-        var vectors = neighbours.Vectors;
-        var distances = neighbours.Distances;
-        var ti = types[i];
-        var yRe = work.AdjointRe;
-        var yIm = work.AdjointIm;
-        for (var slot = offsets[i]; slot < offsets[i + 1]; slot++)
+        var gRe = work.LaneGradientRe.AsSpan(0, uSize);
+        var gIm = work.LaneGradientIm.AsSpan(0, uSize);
+        var wRe = work.WeightedRe;
+        var wIm = work.WeightedIm;
+        var f = Vector256<double>.Zero;
+        for (var n = 0; n < uSize; n++)
         {
-            var k = indices[slot];
-            var tk = types[k];
-            var rcut = pairCutoff[(ti * elements) + tk];
-            var r = distances[slot];
-            if (r >= rcut)
+            gRe[n] = Vector256.Create(wRe[n]);
+            gIm[n] = Vector256.Create(wIm[n]);
+        }
+
+        foreach (var n in halfIndex)
+        {
+            f += (gRe[n] * keptRe[n]) + (gIm[n] * keptIm[n]);
+        }
+
+        // Indices come from the recursion lists, inside uSize entries of every array: read without bounds checks.
+        var count = work.KeptCount;
+        var p = work.KeptParameters;
+        var aRe = Vector256.Create(p[first].ARe, Lane(1).ARe, Lane(2).ARe, Lane(3).ARe);
+        var aIm = Vector256.Create(p[first].AIm, Lane(1).AIm, Lane(2).AIm, Lane(3).AIm);
+        var bRe = Vector256.Create(p[first].BRe, Lane(1).BRe, Lane(2).BRe, Lane(3).BRe);
+        var bIm = Vector256.Create(p[first].BIm, Lane(1).BIm, Lane(2).BIm, Lane(3).BIm);
+        ref var uRe = ref MemoryMarshal.GetReference(keptRe);
+        ref var uIm = ref MemoryMarshal.GetReference(keptIm);
+        ref var gr0 = ref MemoryMarshal.GetReference(gRe);
+        ref var gi0 = ref MemoryMarshal.GetReference(gIm);
+        ref var step0 = ref MemoryMarshal.GetArrayDataReference(steps);
+        ref var mirror0 = ref MemoryMarshal.GetArrayDataReference(mirrors);
+        Vector256<double> gaRe = default, gaIm = default, gbRe = default, gbIm = default;
+        for (var j = twoJMax; j >= 1; j--)
+        {
+            // The column the level above read beyond the computed half was a mirror image: its adjoint goes to the source.
+            for (var m = mirrorLevel[j]; m < mirrorLevel[j + 1]; m++)
             {
-                continue;
+                ref readonly var mirror = ref Unsafe.Add(ref mirror0, m);
+                Unsafe.Add(ref gr0, mirror.Source) += Unsafe.Add(ref gr0, mirror.At) * mirror.Sign;
+                Unsafe.Add(ref gi0, mirror.Source) -= Unsafe.Add(ref gi0, mirror.At) * mirror.Sign;
             }
 
-            var vector = vectors[slot];
-            WignerMatrices(vector, r, rcut, work, withDerivatives: true);
-            var switchValue = Switch(r, rcut, out var switchSlope);
-            accumulator.AddBond(i, k, vector, BondGradient(work, yRe, yIm, 0, vector, r, weight[tk] * switchValue, weight[tk] * switchSlope));
+            // U = Fa ā U[A] − Fb b̄ U[B]: G[A] += Fa a G, G[B] −= Fb b G, ∂f/∂a += Fa U[A] conj(G), ∂f/∂b −= Fb U[B] conj(G).
+            for (var s = stepLevel[j]; s < stepLevel[j + 1]; s++)
+            {
+                ref readonly var step = ref Unsafe.Add(ref step0, s);
+                Vector256<double> gr = Unsafe.Add(ref gr0, step.At), gi = Unsafe.Add(ref gi0, step.At);
+                Vector256<double> uaRe = Unsafe.Add(ref uRe, step.A), uaIm = Unsafe.Add(ref uIm, step.A);
+                Vector256<double> ubRe = Unsafe.Add(ref uRe, step.B), ubIm = Unsafe.Add(ref uIm, step.B);
+                Vector256<double> far = gr * step.Fa, fai = gi * step.Fa, fbr = gr * step.Fb, fbi = gi * step.Fb;
+                Unsafe.Add(ref gr0, step.A) += (aRe * far) - (aIm * fai);
+                Unsafe.Add(ref gi0, step.A) += (aRe * fai) + (aIm * far);
+                Unsafe.Add(ref gr0, step.B) -= (bRe * fbr) - (bIm * fbi);
+                Unsafe.Add(ref gi0, step.B) -= (bRe * fbi) + (bIm * fbr);
+                gaRe += (uaRe * far) + (uaIm * fai);
+                gaIm += (uaIm * far) - (uaRe * fai);
+                gbRe -= (ubRe * fbr) + (ubIm * fbi);
+                gbIm -= (ubIm * fbr) - (ubRe * fbi);
+            }
         }
+
+        for (var lane = 0; lane < Lanes && first + lane < count; lane++)
+        {
+            ref readonly var ck = ref p[first + lane];
+            plain[lane] = f[lane];
+            gradient[lane] = (gaRe[lane] * ck.DaRe) + (gaIm[lane] * ck.DaIm) + (gbRe[lane] * ck.DbRe) + (gbIm[lane] * ck.DbIm);
+        }
+
+        CayleyKlein Lane(int lane) => first + lane < count ? p[first + lane] : Identity;
     }
 
     // Re Σ conj(Y) d(s U)/dr for the scale s = w f_c (ds/dr = radialScale) and the Wigner matrices last computed in work.

@@ -1,5 +1,6 @@
 using ActiveLearning.Atomistics.Formats;
 using ActiveLearning.Atomistics.Potentials.Snap;
+using ActiveLearning.TestSupport;
 
 namespace ActiveLearning.Atomistics.Tests.Potentials.Snap;
 
@@ -77,5 +78,51 @@ public sealed class SnapFileTests
         var act = () => SnapFile.ReadCoefficients(lines, "x.snapcoeff", Tiny, [14]);
 
         act.Should().Throw<StructureFormatException>().WithMessage(message);
+    }
+
+    [Theory]
+    [InlineData("Si_Zuo_JPCA2020")]
+    [InlineData("Mo_Zuo_JPCA2020.quadratic")]
+    public void Written_models_read_back_identically(string name)
+    {
+        var original = SnapFile.Read($"/usr/share/lammps/potentials/{name}.snapcoeff", [name.StartsWith("Mo", StringComparison.Ordinal) ? 42 : 14]);
+        var random = new Random(name.Length);
+        var second = original.Elements[0] with
+        {
+            AtomicNumber = 32,
+            Radius = 0.1 + 0.2,
+            Weight = Math.PI / 3,
+            Coefficients = [.. original.Elements[0].Coefficients.Select(c => c * (1 + (1e-3 * random.NextDouble())))],
+        };
+        var model = new SnapModel(original.Parameters with { InnerRadius = 0.3, SubtractSelf = true }, [original.Elements[0], second]);
+        using var directory = new TempDirectory();
+        var path = directory.File("fitted.snapcoeff");
+
+        SnapFile.Write(path, model, "fitted by a test");
+        var back = SnapFile.Read(path, [original.Elements[0].AtomicNumber, 32]);
+
+        back.Parameters.Should().Be(model.Parameters);
+        back.Elements.Should().HaveCount(2);
+        for (var e = 0; e < 2; e++)
+        {
+            back.Elements[e].AtomicNumber.Should().Be(model.Elements[e].AtomicNumber);
+            back.Elements[e].Radius.Should().Be(model.Elements[e].Radius);
+            back.Elements[e].Weight.Should().Be(model.Elements[e].Weight);
+            back.Elements[e].Coefficients.Should().Equal(model.Elements[e].Coefficients);
+        }
+
+        File.ReadLines(directory.File("fitted.snapparam")).First().Should().Be("# fitted by a test");
+    }
+
+    [Fact]
+    public void Writing_a_model_with_the_wrong_coefficient_count_fails_with_the_element()
+    {
+        var model = new SnapModel(Tiny, [new SnapElement(14, 0.5, 1, [1, 2, 3])]);
+        using var directory = new TempDirectory();
+
+        var act = () => SnapFile.Write(directory.File("x.snapcoeff"), model);
+
+        act.Should().Throw<ArgumentException>().WithMessage("Si has 3 coefficients, but the model needs 6.*");
+        File.Exists(directory.File("x.snapcoeff")).Should().BeFalse();
     }
 }

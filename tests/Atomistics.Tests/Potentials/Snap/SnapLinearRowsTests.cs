@@ -1,5 +1,7 @@
+using ActiveLearning.Atomistics.Fitting;
 using ActiveLearning.Atomistics.Potentials;
 using ActiveLearning.Atomistics.Potentials.Snap;
+using ActiveLearning.Atomistics.Tests.Fitting;
 using ActiveLearning.TestSupport;
 
 namespace ActiveLearning.Atomistics.Tests.Potentials.Snap;
@@ -18,6 +20,65 @@ public sealed class SnapLinearRowsTests
         var random = new Random(name.Length);
         var cell = RandomStructures.TriclinicCell(random, 5.5, 7, 60);
         var structure = RandomStructures.Spread(random, cell, 10, [14, 32], 2.2);
+        RowsReproduceCompute(potential, structure);
+    }
+
+    [Fact]
+    public void Rows_times_parameters_reproduce_the_zuo_model_on_rattled_diamond_silicon()
+    {
+        var potential = (SnapPotential)PotentialLibrary.Load("snap:Si_Zuo_JPCA2020", [14]);
+        var structure = RandomStructures.Rattled(new Random(3), StillingerWeberTests.Diamond(5.431, 2), 0.15);
+
+        potential.ParameterCount.Should().Be(1 + 55);
+        RowsReproduceCompute(potential, structure);
+    }
+
+    [Fact]
+    public void A_linear_snap_fitted_to_the_zuo_models_labels_recovers_its_coefficients()
+    {
+        var truth = (SnapPotential)PotentialLibrary.Load("snap:Si_Zuo_JPCA2020", [14]);
+        var random = new Random(17);
+        var data = new List<Structure>();
+        for (var s = 0; s < 8; s++)
+        {
+            var cell = Zincblende.Strained(random, StillingerWeberTests.Diamond(5.431), 0.03);
+            data.Add(FitData.Label(RandomStructures.Rattled(random, cell, 0.2), truth));
+        }
+
+        var start = truth.WithParameters(new double[truth.ParameterCount]);
+
+        var fit = LinearFitter.Fit(start, data, new LinearFitOptions { Regularisation = 0, Threads = 1 });
+
+        fit.Solution.Rank.Should().Be(truth.ParameterCount);
+        var expected = truth.Parameters;
+        var actual = fit.Potential.Parameters;
+        for (var p = 0; p < expected.Count; p++)
+        {
+            actual[p].Should().BeApproximately(expected[p], 1e-5 * Math.Max(1, Math.Abs(expected[p])), $"coefficient {p}");
+        }
+
+        // And as a potential: a cell it was not fitted to gets the model's forces.
+        var unseen = RandomStructures.Rattled(random, StillingerWeberTests.Diamond(5.431), 0.25);
+        var want = new Evaluation(threads: 1);
+        var got = new Evaluation(threads: 1);
+        truth.Compute(unseen, want);
+        fit.Potential.Compute(unseen, got);
+        got.Energy.Should().BeApproximately(want.Energy, 1e-6);
+        for (var i = 0; i < unseen.Count; i++)
+        {
+            (got.Forces[i] - want.Forces[i]).Length.Should().BeLessThan(1e-6);
+        }
+
+        // Written out and read back, the fitted model is the same potential.
+        using var directory = new TempDirectory();
+        var path = directory.File("fitted.snapcoeff");
+        SnapFile.Write(path, ((SnapPotential)fit.Potential).Model);
+        var reread = SnapPotential.FromFile(path, [14]);
+        reread.Parameters.Should().Equal(fit.Potential.Parameters);
+    }
+
+    private static void RowsReproduceCompute(SnapPotential potential, Structure structure)
+    {
         var evaluation = new Evaluation(threads: 1);
         potential.Compute(structure, evaluation);
         var rows = new LinearRows();
