@@ -84,8 +84,7 @@ public sealed record PotentialReference(string Potential) : ReferenceSpec;
 /// <param name="Code">quantum-espresso, cp2k or vasp.</param>
 /// <param name="On">The cluster that runs it; required and defined under <c>clusters</c> in a campaign (in a standalone
 /// reference file for <c>al label</c> it is optional, default <c>local</c>, and <c>--cluster</c> decides).</param>
-/// <param name="Input">An input template, optional.</param>
-public sealed record CodeReference(string Code, string On, CampaignPath? Input) : ReferenceSpec
+public sealed record CodeReference(string Code, string On) : ReferenceSpec
 {
     /// <summary>The pw.x settings (kind quantum-espresso), or <see langword="null"/> when the block gives none.</summary>
     public QuantumEspressoSettings? QuantumEspresso { get; init; }

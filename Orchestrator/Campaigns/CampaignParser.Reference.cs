@@ -11,7 +11,7 @@ namespace ActiveLearning.Orchestrator.Campaigns;
 /// <summary>The <c>reference:</c> block (teacher potential or code with its settings), also readable on its own for <c>al label</c>.</summary>
 public static partial class CampaignParser
 {
-    private static readonly string[] CommonReferenceKeys = ["kind", "potential", "on", "input", "command", "mpi", "ranks", "environment", "max_corrections"];
+    private static readonly string[] CommonReferenceKeys = ["kind", "potential", "on", "command", "mpi", "ranks", "environment", "max_corrections"];
 
     private static readonly string[] QuantumEspressoKeys =
     [
@@ -114,10 +114,9 @@ public static partial class CampaignParser
                 ? map.Optional("on", n => Text(n, "reference.on", s => s.Length > 0, "a cluster name")) ?? "local"
                 : map.Required("on", n => ClusterName(n, "reference.on", clusters));
             codeRunsOverSsh = on is not null && clusters is not null && clusters.TryGetValue(on, out var cluster) && cluster.Ssh is not null;
-            var input = map.Optional("input", n => PathOf(n, "reference.input", mustExist: true));
             var profile = ReadProfile(map, node, kind);
             var maxCorrections = map.Optional("max_corrections", n => Int(n, "reference.max_corrections", 0, 100)) ?? 3;
-            var reference = on is null ? null : new CodeReference(kind, on, input) { Profile = profile, MaxCorrections = maxCorrections };
+            var reference = on is null ? null : new CodeReference(kind, on) { Profile = profile, MaxCorrections = maxCorrections };
             return reference is null ? null : kind switch
             {
                 "cp2k" => reference with { Cp2k = ReadCp2k(map, node) },
@@ -135,7 +134,9 @@ public static partial class CampaignParser
 
             foreach (var key in mapping.Children.Keys)
             {
-                if (key is YamlScalarNode { Value: { } name } && !allowed.Contains(name) && map.Node(name) is not null)
+                // A key no kind knows is already reported as unknown; this names the keys that belong to another kind.
+                if (key is YamlScalarNode { Value: { } name } && !allowed.Contains(name) && map.Node(name) is not null
+                    && (CommonReferenceKeys.Contains(name) || QuantumEspressoKeys.Contains(name) || VaspKeys.Contains(name) || Cp2kKeys.Contains(name)))
                 {
                     Error(key, $"reference: '{name}' does not apply {context}; expected {string.Join(", ", allowed.Where(k => k != "kind"))}");
                 }

@@ -110,7 +110,7 @@ public sealed class CampaignParserTests : IDisposable
 
         var campaign = Parse(folder, text);
 
-        campaign.Reference.Should().Be(new CodeReference("quantum-espresso", "hpc", null));
+        campaign.Reference.Should().Be(new CodeReference("quantum-espresso", "hpc"));
         var hpc = campaign.Clusters["hpc"];
         hpc.Ssh!.Host.Should().Be("login.example.org");
         hpc.Ssh.Port.Should().Be(2222);

@@ -96,12 +96,14 @@ public sealed class ReferenceFileTests
             $"{path}:4:10: reference.ecutwfc: -3 is out of range; expected a number > 0",
             $"{path}:6:1: reference: both kspacing and kpoints are given; expected one of them",
             $"{path}:6:10: reference.kpoints: found a list; expected three divisions such as [4, 4, 4]",
-            $"{path}:7:1: reference: 'method' does not apply with kind quantum-espresso; expected potential, on, input, command, mpi, ranks, environment, max_corrections, pseudopotentials, pseudo_dir, ecutwfc, ecutrho, kspacing, kpoints, occupations, smearing, degauss, spin_polarized, conv_thr, mixing_beta, mixing_mode, electron_maxstep"
+            $"{path}:7:1: reference: 'method' does not apply with kind quantum-espresso; expected potential, on, command, mpi, ranks, environment, max_corrections, pseudopotentials, pseudo_dir, ecutwfc, ecutrho, kspacing, kpoints, occupations, smearing, degauss, spin_polarized, conv_thr, mixing_beta, mixing_mode, electron_maxstep"
                 .Replace("expected potential, on", "expected on", StringComparison.Ordinal),
             $"{path}:8:1: reference: ranks above 1 need an MPI launcher; expected mpi: \"mpirun -np {{ranks}}\"");
 
         Errors(folder, "kind: cp2k\nmethod: dftb\ncutoff: 300\n").Should().Equal(
             $"{path}:3:1: reference: 'cutoff' applies to method gpw only; expected no cutoff with method dftb");
+        Errors(folder, "kind: quantum-espresso\npseudopotentials: { Si: Si.UPF }\npseudo_dir: .\necutwfc: 20\nkspacing: 0.3\ninput: pw.in\n").Should().ContainSingle()
+            .Which.Should().StartWith($"{path}:6:1: reference: unknown key 'input'", "input templates are not supported: every setting is a key");
         Errors(folder, "kind: cp2k\nmethod: b3lyp\n").Should().ContainSingle().Which.Should().Contain("expected one of dftb, gfn1-xtb, gpw");
     }
 
