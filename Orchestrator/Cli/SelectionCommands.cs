@@ -106,7 +106,7 @@ internal static class SelectionCommands
             var (potential, active) = Prepare(parse, common, candidatesPath);
             var candidates = ReadAll(candidatesPath);
             var rows = Features(potential, candidates, parse.GetValue(common.Mode), candidatesPath);
-            var options = new SelectAddOptions { MaxCount = parse.GetValue(limit), MinimumGrade = parse.GetValue(threshold), OnePerFrame = true };
+            var options = new SelectAddOptions { MaxCount = parse.GetValue(limit), MinimumGrade = parse.GetValue(threshold), WholeFrames = true };
             BadInputException.Check(() =>
             {
                 if (options.MaxCount < 1)
