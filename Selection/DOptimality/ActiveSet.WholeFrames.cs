@@ -62,23 +62,39 @@ public sealed partial class ActiveSet
         var selected = new List<int>();
         var factors = new List<double>();
         var gains = new double[frames.Count];
+        var bounds = new double[frames.Count];
+        var batch = 4 * (parallelism > 0 ? parallelism : Environment.ProcessorCount);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
         var order = new List<(int Row, int Position)>();
         while (selected.Count < options.MaxCount && open.Count > 0)
         {
-            Parallel.For(0, open.Count, parallel, () => new FrameScratch(largest, m), (k, _, scratch) =>
+            // Hadamard: the greedy gain of a frame is |det| of a square block of its rows' C on unlocked positions, at most
+            // the product of those rows' norms (each at least 1 to count). Frames are scored in batches by falling bound
+            // until the bound cannot beat the best gain found, which skips most frames once the data span the space.
+            for (var k = 0; k < open.Count; k++)
             {
-                gains[open[k]] = GreedyFrameGain(engine, frames[open[k]], m, threshold, scratch, null);
-                return scratch;
-            }, _ => { });
+                bounds[open[k]] = GainBound(engine, frames[open[k]], m);
+            }
 
+            open.Sort((a, b) => bounds[a] != bounds[b] ? bounds[b].CompareTo(bounds[a]) : a.CompareTo(b));
             var best = -1;
             var bestGain = Math.Log(threshold);
-            foreach (var f in open)
+            for (var start = 0; start < open.Count && bounds[open[start]] >= bestGain; start += batch)
             {
-                if (gains[f] > bestGain)
+                var count = Math.Min(batch, open.Count - start);
+                Parallel.For(start, start + count, parallel, () => new FrameScratch(largest, m), (k, _, scratch) =>
                 {
-                    (best, bestGain) = (f, gains[f]);
+                    gains[open[k]] = GreedyFrameGain(engine, frames[open[k]], m, threshold, scratch, null);
+                    return scratch;
+                }, _ => { });
+
+                for (var k = start; k < start + count; k++)
+                {
+                    var f = open[k];
+                    if (gains[f] > bestGain || (gains[f] == bestGain && best >= 0 && f < best))
+                    {
+                        (best, bestGain) = (f, gains[f]);
+                    }
                 }
             }
 
@@ -193,6 +209,26 @@ public sealed partial class ActiveSet
         }
 
         return logGain;
+    }
+
+    /// <summary>Σ log max(1, ‖C_r‖ on unlocked positions) over the frame's rows: an upper bound of <see cref="GreedyFrameGain"/>.</summary>
+    private static double GainBound(MaxVolEngine engine, List<int> rows, int m)
+    {
+        var bound = 0.0;
+        foreach (var row in rows)
+        {
+            var values = engine.Coefficients(m + row);
+            var squares = 0.0;
+            for (var j = 0; j < m; j++)
+            {
+                squares += engine.IsLocked(j) ? 0.0 : values[j] * values[j];
+            }
+
+            bound += Math.Max(0.0, 0.5 * Math.Log(squares));
+        }
+
+        // Rounding in the rank-1 updates can make a greedy gain exceed the exact bound by a few ulps.
+        return bound + 1e-9;
     }
 
     private sealed class FrameScratch(int rows, int columns)

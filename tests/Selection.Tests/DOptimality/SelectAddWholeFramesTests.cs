@@ -67,13 +67,15 @@ public sealed class SelectAddWholeFramesTests
     }
 
     [Theory]
-    [InlineData(44)]
-    [InlineData(45)]
-    public void Each_frame_factor_is_the_volume_growth_of_swapping_its_rows_in_and_is_the_best_such_growth(int seed)
+    [InlineData(44, 30)]
+    [InlineData(45, 90)]
+    [InlineData(46, 150)]
+    public void Each_frame_factor_is_the_volume_growth_of_swapping_its_rows_in_and_is_the_best_such_growth(int seed, int rows)
     {
         const int m = 8;
         var set = ActiveSet.Build(Random(seed, 40, m));
-        var candidates = Random(seed + 1000, 30, m, perFrame: 3, scale: 1.6, frameOffset: 50);
+        // Up to 50 frames: more than one batch of the bound-ordered scoring, so pruning is exercised.
+        var candidates = Random(seed + 1000, rows, m, perFrame: 3, scale: 1.6, frameOffset: 50);
 
         var result = set.SelectAdd(candidates, new SelectAddOptions { MaxCount = 3, WholeFrames = true });
 
