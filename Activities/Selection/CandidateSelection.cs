@@ -8,7 +8,10 @@ namespace ActiveLearning.Activities.Selection;
 /// <summary>How <see cref="CandidateSelector"/> chooses what to label (the campaign's <c>select.method</c>).</summary>
 public enum SelectionMethod
 {
-    /// <summary>MaxVol select-add against the model's active set: the candidates that enlarge |det A| most (default).</summary>
+    /// <summary>
+    /// MaxVol select-add against the model's active set: the candidates that enlarge |det A| most (default). A candidate
+    /// counts with all its rows (every neighbourhood in neighbourhood mode), since labelling it adds them all.
+    /// </summary>
     MaxVol,
 
     /// <summary>DP-GEN's trust window on a committee's force deviation: candidates with lower &lt; ε_F &lt; upper, most uncertain first.</summary>
@@ -111,7 +114,7 @@ public sealed record SelectionInput
 /// <param name="Method">The method that chose it.</param>
 /// <param name="Gamma">Its γ against the active set (MaxVol), or the candidate's <c>gamma</c> info from exploration; null when unknown.</param>
 /// <param name="Score">
-/// The method's own measure: MaxVol, the |det A| growth factor of its swap; Committee, ε_F in eV/Å; FarthestPoint, the
+/// The method's own measure: MaxVol, the |det A| growth factor of swapping its rows in; Committee, ε_F in eV/Å; FarthestPoint, the
 /// standardised descriptor distance to the nearest structure chosen before it or in the dataset; Random, null.
 /// </param>
 /// <param name="Reason">A sentence saying why it was chosen.</param>

@@ -126,7 +126,7 @@ public static class CandidateSelector
         {
             MaxCount = options.Limit,
             MinimumGrade = options.MinimumGrade,
-            OnePerFrame = true,
+            WholeFrames = true,
             MaxVol = options.MaxVol,
         });
         var frameGrades = ActiveSet.MaxPerFrame([.. result.Grades], rows.Ids);
@@ -144,7 +144,7 @@ public static class CandidateSelector
             var gamma = frameGrades[frame];
             var factor = result.Factors[k];
             picks.Add(new Pick(frame, gamma, factor, string.Create(Inv,
-                $"MaxVol select-add rank {k}: γ = {gamma:G4} against the active set; swapping it in grew |det A| by ×{factor:G4}")));
+                $"MaxVol select-add rank {k}: γ = {gamma:G4} against the active set; swapping its rows in grew |det A| by ×{factor:G4}")));
         }
 
         return (picks, eligible, result.ActiveSet);

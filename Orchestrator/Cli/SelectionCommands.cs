@@ -91,7 +91,7 @@ internal static class SelectionCommands
             """
             Choose the candidates most worth labelling.
 
-            The candidates that enlarge the active set's volume most (MaxVol select-add, at most one row per structure), optionally only those above a γ threshold. The selected structures are what to label next.
+            The candidates that enlarge the active set's volume most (MaxVol select-add by whole structures: each counts with all its rows, since labelling it adds them all), optionally only those above a γ threshold. The selected structures are what to label next.
 
             Example:
               al select -p si.mtp --train train.extxyz --candidates md.extxyz --limit 20 --threshold 2.1 to-label.extxyz
@@ -106,7 +106,7 @@ internal static class SelectionCommands
             var (potential, active) = Prepare(parse, common, candidatesPath);
             var candidates = ReadAll(candidatesPath);
             var rows = Features(potential, candidates, parse.GetValue(common.Mode), candidatesPath);
-            var options = new SelectAddOptions { MaxCount = parse.GetValue(limit), MinimumGrade = parse.GetValue(threshold), OnePerFrame = true };
+            var options = new SelectAddOptions { MaxCount = parse.GetValue(limit), MinimumGrade = parse.GetValue(threshold), WholeFrames = true };
             BadInputException.Check(() =>
             {
                 if (options.MaxCount < 1)

@@ -145,6 +145,11 @@ public sealed partial class ActiveSet
             throw new ArgumentException($"select-add needs MaxCount >= 1, got {options.MaxCount}", nameof(options));
         }
 
+        if (options.WholeFrames)
+        {
+            return SelectWholeFrames(candidates, options);
+        }
+
         var m = Columns;
         var n = candidates.Count;
         var grades = new double[n];

@@ -85,6 +85,27 @@ internal sealed class MaxVolEngine
         return true;
     }
 
+    /// <summary>True when <paramref name="position"/> is locked (see <see cref="Lock"/>).</summary>
+    public bool IsLocked(int position) => columnMask[position] == 0.0;
+
+    /// <summary>The current coefficients C of pool row <paramref name="row"/> (kept up to date only while the row is eligible).</summary>
+    public ReadOnlySpan<double> Coefficients(int row) => c.AsSpan((int)((long)row * m), m);
+
+    /// <summary>
+    /// Swaps pool row <paramref name="row"/> into <paramref name="position"/> whatever its gain, locks the position and
+    /// updates C of every eligible row; returns the |det A| growth factor |C_row,position|.
+    /// </summary>
+    public double Swap(int row, int position)
+    {
+        var factor = Math.Abs(c[(long)row * m + position]);
+        Swaps++;
+        LogAbsDeterminantChange += Math.Log(factor);
+        active[position] = row;
+        Lock(position);
+        UpdateAndScan(row, position);
+        return factor;
+    }
+
     /// <summary>Applies the swap of pool row <paramref name="row"/> into <paramref name="position"/> (if any) and returns the next best entry.</summary>
     private (double Value, int Row, int Column) UpdateAndScan(int row, int position)
     {

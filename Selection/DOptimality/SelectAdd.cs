@@ -15,6 +15,17 @@ public sealed record SelectAddOptions
     /// <summary>When true, at most one row per <see cref="RowId.Frame"/> is selected (default false).</summary>
     public bool OnePerFrame { get; init; }
 
+    /// <summary>
+    /// When true, the unit of selection is a frame (all rows sharing a <see cref="RowId.Frame"/>, e.g. the atoms of one
+    /// structure in neighbourhood mode), because labelling a frame adds all of its rows: each step takes the frame whose
+    /// rows together grow |det A| most when swapped in greedily (largest |C_ij| first, C updated after each), and swaps
+    /// all of them in. <see cref="SelectionResult.Selected"/> then lists each frame by its first row to enter and
+    /// <see cref="SelectionResult.Factors"/> holds each frame's total growth factor. A frame is eligible when one of its
+    /// rows grades above <see cref="MinimumGrade"/>. Implies <see cref="OnePerFrame"/>. Default false. Costs about
+    /// (rows per frame)² × m per open frame and step.
+    /// </summary>
+    public bool WholeFrames { get; init; }
+
     /// <summary>MaxVol settings (tolerance, threads, swap hook).</summary>
     public MaxVolOptions MaxVol { get; init; } = new();
 }

@@ -51,6 +51,9 @@ public sealed class CandidateSelectorTests
         result.Selected[0].Structure.Info["selection_method"].ToString().Should().Be("MaxVol");
         result.Selected[0].Reason.Should().Contain("γ =").And.Contain("|det A|");
 
+        // A pick counts with all its neighbourhoods: the first frame brought several rows into the active set.
+        result.ActiveSet.Ids.Count(id => id.Frame == result.Selected[0].CandidateIndex).Should().BeGreaterThan(1);
+
         // Adding the first pick's rows to the active set by hand gives the same determinant growth as its score.
         var first = StructureFeatures.From(SiliconModel.Model, [result.Selected[0].Structure], FeatureMode.Neighbourhood);
         SiliconModel.ActiveSet.Update(first).LogAbsDeterminant.Should().BeGreaterThan(SiliconModel.ActiveSet.LogAbsDeterminant);
