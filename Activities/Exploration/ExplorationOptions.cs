@@ -38,6 +38,19 @@ public sealed record ExplorationOptions
     /// <summary>How the temperature range is used; default <see cref="ScheduleMode.SpreadOverWalkers"/>.</summary>
     public ScheduleMode TemperatureSchedule { get; init; } = ScheduleMode.SpreadOverWalkers;
 
+    /// <summary>
+    /// A temperature program (e.g. <see cref="MeltQuenchProgram"/>) applied to each walker's temperature (spread over the
+    /// walkers by <see cref="TemperatureSchedule"/>, which must then be <see cref="ScheduleMode.SpreadOverWalkers"/>);
+    /// default <see langword="null"/>: the walker's temperature, constant or ramped.
+    /// </summary>
+    public TemperatureProgram? TemperatureProgram { get; init; }
+
+    /// <summary>
+    /// Walkers start only from pool structures with at least this many atoms (≥ 1), e.g. to keep NPT and melts off tiny
+    /// cells; default 1 (any).
+    /// </summary>
+    public int MinStartAtoms { get; init; } = 1;
+
     /// <summary>Lowest target pressure, GPa, for NPT ensembles (ignored otherwise); default 0.</summary>
     public double PressureLowGPa { get; init; }
 
@@ -106,6 +119,16 @@ public sealed record ExplorationOptions
             "must be finite and at least PressureLowGPa");
         Require(Enum.IsDefined(TemperatureSchedule), nameof(TemperatureSchedule), TemperatureSchedule, "is not a schedule");
         Require(Enum.IsDefined(PressureSchedule), nameof(PressureSchedule), PressureSchedule, "is not a schedule");
+        Require(MinStartAtoms >= 1, nameof(MinStartAtoms), MinStartAtoms, "must be at least 1");
+        if (TemperatureProgram is { } program)
+        {
+            Require(TemperatureSchedule == ScheduleMode.SpreadOverWalkers, nameof(TemperatureSchedule), TemperatureSchedule,
+                "must be SpreadOverWalkers with a TemperatureProgram");
+            program.Validate();
+            _ = program.Profile(TemperatureLowK, TimestepFs);
+            _ = program.Profile(TemperatureHighK, TimestepFs);
+        }
+
         Require(Steps >= 1, nameof(Steps), Steps, "must be at least 1");
         Require(double.IsFinite(TimestepFs) && TimestepFs > 0, nameof(TimestepFs), TimestepFs, "must be positive");
         Require(double.IsFinite(ThermostatDampingFs) && ThermostatDampingFs > 0, nameof(ThermostatDampingFs), ThermostatDampingFs, "must be positive");
@@ -129,6 +152,7 @@ public sealed record ExplorationOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(walker, Walkers);
         var (startT, endT) = Schedule(TemperatureLowK, TemperatureHighK, TemperatureSchedule, walker);
         var (startP, endP) = Schedule(PressureLowGPa, PressureHighGPa, PressureSchedule, walker);
+        var profile = TemperatureProgram?.Profile(startT, TimestepFs);
         return new MdOptions
         {
             Ensemble = Ensemble,
@@ -136,8 +160,9 @@ public sealed record ExplorationOptions
             TimestepFs = TimestepFs,
             ThermostatDampingFs = ThermostatDampingFs,
             BarostatDampingFs = BarostatDampingFs,
-            StartTemperatureK = startT,
-            EndTemperatureK = endT,
+            StartTemperatureK = profile?[0].TemperatureK ?? startT,
+            EndTemperatureK = profile is null ? endT : null,
+            TemperatureProfile = profile,
             StartPressureGPa = startP,
             EndPressureGPa = endP,
             Seed = WalkerSeed(Seed, walker),

@@ -81,7 +81,7 @@ internal sealed class Walker : IMdObserver
         }
 
         progress?.Report(new ExplorationProgress(index, lastStep, md.Steps, lastGamma, candidates.Count, Finished: true));
-        var endTemperature = md.EndTemperatureK ?? md.StartTemperatureK;
+        var endTemperature = md.TemperatureAt(md.Steps);
         var endPressure = md.EndPressureGPa ?? md.StartPressureGPa;
         return new WalkerSummary(
             index, startIndex, md.StartTemperatureK, endTemperature, md.StartPressureGPa, endPressure, lastStep, reason,

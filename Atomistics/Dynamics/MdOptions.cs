@@ -28,7 +28,8 @@ public enum Ensemble
 /// <summary>Settings of a molecular dynamics run. Units: fs, K, GPa.</summary>
 /// <remarks>
 /// Target temperature and pressure are ramped linearly from their start to their end values over <see cref="Steps"/>:
-/// the target at step s (after s steps) is <c>start + (end − start)·s/Steps</c>.
+/// the target at step s (after s steps) is <c>start + (end − start)·s/Steps</c>. A <see cref="TemperatureProfile"/>, when
+/// given, sets the target temperature instead (e.g. a melt–quench).
 /// </remarks>
 public sealed record MdOptions
 {
@@ -46,6 +47,14 @@ public sealed record MdOptions
 
     /// <summary>Target temperature at the end in K; <see langword="null"/> (default) means no ramp (equal to the start).</summary>
     public double? EndTemperatureK { get; init; }
+
+    /// <summary>
+    /// A piecewise-linear target temperature, K, over the steps (see <see cref="TemperaturePoint.Interpolate"/>): the first
+    /// point at step 0, steps strictly increasing, the last value held after the last point. Default <see langword="null"/>:
+    /// the linear ramp from <see cref="StartTemperatureK"/> to <see cref="EndTemperatureK"/>. When given, its first point
+    /// must equal <see cref="StartTemperatureK"/> (which draws the initial velocities and sets the barostat's mass).
+    /// </summary>
+    public IReadOnlyList<TemperaturePoint>? TemperatureProfile { get; init; }
 
     /// <summary>
     /// Target pressure at the start in GPa for NPT (default 0), ASE's sign convention: the target stress is σ = −P·I, and a
@@ -80,7 +89,9 @@ public sealed record MdOptions
     public int Threads { get; init; } = 1;
 
     /// <summary>The target temperature in K after <paramref name="step"/> steps.</summary>
-    public double TemperatureAt(int step) => Ramp(StartTemperatureK, EndTemperatureK ?? StartTemperatureK, step);
+    public double TemperatureAt(int step) => TemperatureProfile is { } profile
+        ? TemperaturePoint.Interpolate(profile, step)
+        : Ramp(StartTemperatureK, EndTemperatureK ?? StartTemperatureK, step);
 
     /// <summary>The target pressure in GPa after <paramref name="step"/> steps.</summary>
     public double PressureGPaAt(int step) => Ramp(StartPressureGPa, EndPressureGPa ?? StartPressureGPa, step);
@@ -103,11 +114,32 @@ public sealed record MdOptions
         Require(ChainLength >= 1, nameof(ChainLength), ChainLength, "must be at least 1");
         Require(TrajectoryInterval >= 0, nameof(TrajectoryInterval), TrajectoryInterval, "must not be negative");
         Require(Threads >= 0, nameof(Threads), Threads, "must not be negative");
+        if (TemperatureProfile is { } profile)
+        {
+            ValidateProfile(profile);
+        }
+
         if (Ensemble is Ensemble.NoseHoover or Ensemble.NptIsotropic or Ensemble.NptAnisotropic)
         {
             // A Nosé–Hoover thermostat's mass is proportional to k_B·T: at 0 K it has no dynamics.
             Require(StartTemperatureK > 0 && (EndTemperatureK ?? StartTemperatureK) > 0, nameof(StartTemperatureK), StartTemperatureK,
                 $"and the end temperature must be positive for {Ensemble}");
+            Require(TemperatureProfile is null || TemperatureProfile.All(p => p.TemperatureK > 0), nameof(TemperatureProfile),
+                TemperatureProfile?.Count, $"points must all be positive for {Ensemble}");
+        }
+    }
+
+    private void ValidateProfile(IReadOnlyList<TemperaturePoint> profile)
+    {
+        Require(profile.Count > 0 && profile[0].Step == 0, nameof(TemperatureProfile), profile.Count, "must start with a point at step 0");
+        Require(profile[0].TemperatureK == StartTemperatureK, nameof(TemperatureProfile), profile[0].TemperatureK,
+            $"(the first point) must equal StartTemperatureK {StartTemperatureK}");
+        for (var i = 0; i < profile.Count; i++)
+        {
+            Require(double.IsFinite(profile[i].TemperatureK) && profile[i].TemperatureK >= 0, nameof(TemperatureProfile), profile[i].TemperatureK,
+                $"(point {i}) must be a temperature ≥ 0");
+            Require(i == 0 || profile[i].Step > profile[i - 1].Step, nameof(TemperatureProfile), profile[i].Step,
+                $"(point {i}) must come after the step of the point before it");
         }
     }
 

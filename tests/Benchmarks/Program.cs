@@ -12,6 +12,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["slurm-overhead"] = SlurmOverhead.RunAsync,
     ["snap-md-512"] = SnapMdVersusKim.RunAsync,
     ["si-embedded"] = SiEmbeddedAcceptance.RunAsync,
+    ["si-indirect"] = SiIndirectAcceptance.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
