@@ -60,6 +60,13 @@ public sealed record ExplorationOptions
     /// <summary>How the pressure range is used; default <see cref="ScheduleMode.SpreadOverWalkers"/>.</summary>
     public ScheduleMode PressureSchedule { get; init; } = ScheduleMode.SpreadOverWalkers;
 
+    /// <summary>
+    /// The same piecewise-linear target pressure for every walker, GPa, as (step, GPa) points from step 0 (see
+    /// <see cref="MdOptions.PressureProfile"/>), for NPT; when given it replaces the pressure range; default
+    /// <see langword="null"/>.
+    /// </summary>
+    public IReadOnlyList<SchedulePoint>? PressureProfile { get; init; }
+
     /// <summary>MD steps per walker (≥ 1); default 2000.</summary>
     public int Steps { get; init; } = 2000;
 
@@ -120,6 +127,16 @@ public sealed record ExplorationOptions
         Require(Enum.IsDefined(TemperatureSchedule), nameof(TemperatureSchedule), TemperatureSchedule, "is not a schedule");
         Require(Enum.IsDefined(PressureSchedule), nameof(PressureSchedule), PressureSchedule, "is not a schedule");
         Require(MinStartAtoms >= 1, nameof(MinStartAtoms), MinStartAtoms, "must be at least 1");
+        if (PressureProfile is { } pressures)
+        {
+            Require(pressures.Count > 0 && pressures[0].Step == 0, nameof(PressureProfile), pressures.Count, "must start with a point at step 0");
+            for (var i = 1; i < pressures.Count; i++)
+            {
+                Require(pressures[i].Step > pressures[i - 1].Step && double.IsFinite(pressures[i].Value), nameof(PressureProfile), pressures[i].Step,
+                    "must have increasing steps and finite pressures");
+            }
+        }
+
         if (TemperatureProgram is { } program)
         {
             Require(TemperatureSchedule == ScheduleMode.SpreadOverWalkers, nameof(TemperatureSchedule), TemperatureSchedule,
@@ -153,6 +170,11 @@ public sealed record ExplorationOptions
         var (startT, endT) = Schedule(TemperatureLowK, TemperatureHighK, TemperatureSchedule, walker);
         var (startP, endP) = Schedule(PressureLowGPa, PressureHighGPa, PressureSchedule, walker);
         var profile = TemperatureProgram?.Profile(startT, TimestepFs);
+        if (PressureProfile is { Count: > 0 } pressures)
+        {
+            (startP, endP) = (pressures[0].Value, pressures[0].Value);
+        }
+
         return new MdOptions
         {
             Ensemble = Ensemble,
@@ -160,11 +182,12 @@ public sealed record ExplorationOptions
             TimestepFs = TimestepFs,
             ThermostatDampingFs = ThermostatDampingFs,
             BarostatDampingFs = BarostatDampingFs,
-            StartTemperatureK = profile?[0].TemperatureK ?? startT,
+            StartTemperatureK = profile?[0].Value ?? startT,
             EndTemperatureK = profile is null ? endT : null,
             TemperatureProfile = profile,
             StartPressureGPa = startP,
-            EndPressureGPa = endP,
+            EndPressureGPa = PressureProfile is null ? endP : null,
+            PressureProfile = PressureProfile,
             Seed = WalkerSeed(Seed, walker),
             Threads = 1,
         };

@@ -11,7 +11,7 @@ namespace ActiveLearning.Activities.Exploration;
 public abstract record TemperatureProgram
 {
     /// <summary>The profile of a walker whose temperature is <paramref name="walkerTemperatureK"/>, in steps of <paramref name="timestepFs"/>.</summary>
-    public abstract IReadOnlyList<TemperaturePoint> Profile(double walkerTemperatureK, double timestepFs);
+    public abstract IReadOnlyList<SchedulePoint> Profile(double walkerTemperatureK, double timestepFs);
 
     /// <summary>The steps the profile needs to reach its last point for the walker temperature <paramref name="walkerTemperatureK"/>.</summary>
     public int StepsNeeded(double walkerTemperatureK, double timestepFs) => Profile(walkerTemperatureK, timestepFs)[^1].Step;
@@ -47,7 +47,7 @@ public sealed record MeltQuenchProgram : TemperatureProgram
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The walker temperature is not below the melt temperature.</exception>
-    public override IReadOnlyList<TemperaturePoint> Profile(double walkerTemperatureK, double timestepFs)
+    public override IReadOnlyList<SchedulePoint> Profile(double walkerTemperatureK, double timestepFs)
     {
         if (!(walkerTemperatureK < MeltK))
         {
@@ -76,10 +76,10 @@ public sealed record MeltQuenchProgram : TemperatureProgram
 /// point is at step 0. The walkers' own temperatures are not used.
 /// </summary>
 /// <param name="Points">The points, steps strictly increasing from 0, temperatures &gt; 0.</param>
-public sealed record TemperaturePointsProgram(IReadOnlyList<TemperaturePoint> Points) : TemperatureProgram
+public sealed record TemperaturePointsProgram(IReadOnlyList<SchedulePoint> Points) : TemperatureProgram
 {
     /// <inheritdoc/>
-    public override IReadOnlyList<TemperaturePoint> Profile(double walkerTemperatureK, double timestepFs) => Points;
+    public override IReadOnlyList<SchedulePoint> Profile(double walkerTemperatureK, double timestepFs) => Points;
 
     /// <inheritdoc/>
     public override void Validate()
@@ -88,7 +88,7 @@ public sealed record TemperaturePointsProgram(IReadOnlyList<TemperaturePoint> Po
         ArgumentNullException.ThrowIfNull(Points);
         for (var i = 0; i < Points.Count; i++)
         {
-            Require(double.IsFinite(Points[i].TemperatureK) && Points[i].TemperatureK > 0, nameof(Points), Points[i].TemperatureK,
+            Require(double.IsFinite(Points[i].Value) && Points[i].Value > 0, nameof(Points), Points[i].Value,
                 string.Create(CultureInfo.InvariantCulture, $"(point {i}) must be a positive temperature"));
             Require(i == 0 || Points[i].Step > Points[i - 1].Step, nameof(Points), Points[i].Step,
                 string.Create(CultureInfo.InvariantCulture, $"(point {i}) must come after the step of the point before it"));

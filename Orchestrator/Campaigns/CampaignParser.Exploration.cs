@@ -37,6 +37,7 @@ public static partial class CampaignParser
         /// <summary>Checks the schedules against the step's temperature, steps and time step, once those are read.</summary>
         private void CheckExploreSchedules(Fields map, string what, ExploreStep step)
         {
+            CheckPressurePoints(map, what, step);
             switch (step.TemperatureSchedule)
             {
                 case MeltQuenchSchedule melt:
@@ -64,6 +65,15 @@ public static partial class CampaignParser
             }
         }
 
+        private void CheckPressurePoints(Fields map, string what, ExploreStep step)
+        {
+            if (step.Pressure is { Points: [.., var last] } && last.Step > step.Steps)
+            {
+                Error(map.Node("pressure")!, Invariant(
+                    $"{what}.pressure: the last point is at step {last.Step}, beyond steps {step.Steps}; expected points within the run"));
+            }
+        }
+
         private PressureSchedule? ReadPressure(YamlNode node, string what)
         {
             double? Value(YamlNode n) => Double(n, what, -PressureLimitGPa, PressureLimitGPa);
@@ -71,6 +81,16 @@ public static partial class CampaignParser
             {
                 case YamlScalarNode:
                     return Value(node) is { } single ? new PressureSchedule(single, single, Ramp: false) : null;
+                case YamlSequenceNode list when list.Children.Count > 0 && list.Children.All(c => c is YamlSequenceNode):
+                    {
+                        if (ReadPoints(list, what, "GPa", -PressureLimitGPa, PressureLimitGPa, lowExclusive: false) is not { } points)
+                        {
+                            return null;
+                        }
+
+                        return new PressureSchedule(points.Min(p => p.Value), points.Max(p => p.Value), Ramp: false) { Points = points };
+                    }
+
                 case YamlSequenceNode { Children.Count: 2 } pair:
                     {
                         var (lo, hi) = (Value(pair.Children[0]), Value(pair.Children[1]));
@@ -112,7 +132,7 @@ public static partial class CampaignParser
                     }
 
                 default:
-                    Error(node, $"{what}: found {Describe(node)}; expected a pressure in GPa, [lo, hi] spread over the walkers, or {{ from: P0, to: P1 }} ramped over each walker's run");
+                    Error(node, $"{what}: found {Describe(node)}; expected a pressure in GPa, [lo, hi] spread over the walkers, {{ from: P0, to: P1 }} ramped over each walker's run, or [[step, GPa], …] points");
                     return null;
             }
         }
@@ -143,43 +163,44 @@ public static partial class CampaignParser
                     }
 
                 case YamlSequenceNode list:
-                    return ReadTemperaturePoints(list, what);
+                    return ReadPoints(list, what, "K", 0, 100_000, lowExclusive: true) is { } points ? new TemperaturePointsSchedule(points) : null;
                 default:
                     Error(node, $"{what}: found {Describe(node)}; expected {Expected}");
                     return null;
             }
         }
 
-        private TemperaturePointsSchedule? ReadTemperaturePoints(YamlSequenceNode list, string what)
+        /// <summary>[[step, value], …]: the first at step 0, steps increasing, values in range.</summary>
+        private ImmutableArray<StepValue>? ReadPoints(YamlSequenceNode list, string what, string unit, double min, double max, bool lowExclusive)
         {
             if (list.Children.Count == 0)
             {
-                Error(list, $"{what}: the list is empty; expected [step, K] points, the first at step 0");
+                Error(list, $"{what}: the list is empty; expected [step, {unit}] points, the first at step 0");
                 return null;
             }
 
             if (list.Children.All(c => c is YamlScalarNode))
             {
                 // [0, 300] for [[0, 300]]: one error for the list, not one per number.
-                Error(list, $"{what}: found a list of numbers; expected a list of [step, K] points, e.g. [[0, 300], [1000, 2500]]");
+                Error(list, $"{what}: found a list of numbers; expected a list of [step, {unit}] points, e.g. [[0, 300], [1000, 2500]]");
                 return null;
             }
 
-            var points = ImmutableArray.CreateBuilder<StepTemperature>();
+            var points = ImmutableArray.CreateBuilder<StepValue>();
             var valid = true;
             for (var i = 0; i < list.Children.Count; i++)
             {
                 var where = Invariant($"{what}[{i}]");
                 if (list.Children[i] is not YamlSequenceNode { Children.Count: 2 } pair)
                 {
-                    Error(list.Children[i], $"{where}: found {Describe(list.Children[i])}; expected [step, K]");
+                    Error(list.Children[i], $"{where}: found {Describe(list.Children[i])}; expected [step, {unit}]");
                     valid = false;
                     continue;
                 }
 
                 var step = Int(pair.Children[0], where + ".step", 0, int.MaxValue);
-                var temperature = Double(pair.Children[1], where + ".temperature", 0, 100_000, lowExclusive: true);
-                if (step is null || temperature is null)
+                var value = Double(pair.Children[1], where + ".value", min, max, lowExclusive);
+                if (step is null || value is null)
                 {
                     valid = false;
                     continue;
@@ -196,10 +217,10 @@ public static partial class CampaignParser
                     valid = false;
                 }
 
-                points.Add(new StepTemperature(step.Value, temperature.Value));
+                points.Add(new StepValue(step.Value, value.Value));
             }
 
-            return valid ? new TemperaturePointsSchedule(points.ToImmutable()) : null;
+            return valid ? points.ToImmutable() : null;
         }
     }
 }

@@ -532,7 +532,7 @@ public static partial class CampaignParser
             var ensemble = map.Optional("ensemble", n => Choice(n, what + ".ensemble", "nvt", "npt", "nve")) ?? "nvt";
             var schedules = ReadExploreSchedules(map, what, ensemble);
             var temperature = schedules.PointsGiven
-                ? (schedules.Temperature as TemperaturePointsSchedule)?.Points is [var first, ..] ? new DoubleRange(first.Temperature, first.Temperature) : null
+                ? (schedules.Temperature as TemperaturePointsSchedule)?.Points is [var first, ..] ? new DoubleRange(first.Value, first.Value) : null
                 : map.Required("temperature", n => DoublePair(n, what + ".temperature", allowSingle: true));
             var steps = map.Required("steps", n => Int(n, what + ".steps", 1, int.MaxValue));
             var timestep = map.Optional("timestep", n => Double(n, what + ".timestep", 0, 100, lowExclusive: true)) ?? 1.0;

@@ -13,6 +13,7 @@ internal static class CampaignExploration
         PressureLowGPa = explore.Pressure?.From ?? 0,
         PressureHighGPa = explore.Pressure?.To ?? 0,
         PressureSchedule = explore.Pressure is { Ramp: true } ? ScheduleMode.RampEachWalker : ScheduleMode.SpreadOverWalkers,
+        PressureProfile = explore.Pressure is { Points.Length: > 0 } pressure ? [.. pressure.Points.Select(p => new SchedulePoint(p.Step, p.Value))] : null,
         TemperatureProgram = Program(explore.TemperatureSchedule),
         MinStartAtoms = explore.StartMinAtoms ?? 1,
     };
@@ -20,7 +21,7 @@ internal static class CampaignExploration
     private static TemperatureProgram? Program(TemperatureScheduleSpec? schedule) => schedule switch
     {
         MeltQuenchSchedule melt => new MeltQuenchProgram { MeltK = melt.Melt, HoldFs = melt.Hold, QuenchRateKPerPs = melt.QuenchRate },
-        TemperaturePointsSchedule points => new TemperaturePointsProgram([.. points.Points.Select(p => new TemperaturePoint(p.Step, p.Temperature))]),
+        TemperaturePointsSchedule points => new TemperaturePointsProgram([.. points.Points.Select(p => new SchedulePoint(p.Step, p.Value))]),
         _ => null,
     };
 }

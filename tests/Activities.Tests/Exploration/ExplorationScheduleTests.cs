@@ -56,6 +56,32 @@ public sealed class ExplorationScheduleTests
     }
 
     [Fact]
+    public void Pressure_points_give_every_walker_the_same_barostat_target_held_then_ramped()
+    {
+        var options = new ExplorationOptions
+        {
+            Walkers = 2,
+            Ensemble = Ensemble.NptIsotropic,
+            TemperatureLowK = 300,
+            TemperatureHighK = 600,
+            Steps = 6000,
+            PressureProfile = [new(0, 0), new(4000, 0), new(6000, 20)],
+        };
+
+        foreach (var walker in new[] { 0, 1 })
+        {
+            var md = options.WalkerMd(walker);
+            md.StartPressureGPa.Should().Be(0);
+            md.PressureGPaAt(3000).Should().Be(0, "the pressure is held until step 4000");
+            md.PressureGPaAt(5000).Should().BeApproximately(10, 1e-9);
+            md.PressureGPaAt(6000).Should().Be(20);
+        }
+
+        (options with { PressureProfile = [new(0, 0), new(100, 5), new(100, 10)] }).Invoking(o => o.Validate())
+            .Should().Throw<ArgumentException>().WithMessage("*PressureProfile*increasing steps*");
+    }
+
+    [Fact]
     public void Programs_that_cannot_run_are_refused_before_any_walker_starts()
     {
         var options = new ExplorationOptions { TemperatureLowK = 300, TemperatureHighK = 3000, TemperatureProgram = FastMeltQuench };

@@ -68,8 +68,18 @@ public sealed class ExploreScheduleParserTests : IDisposable
 
         explore.Pressure.Should().Be(new PressureSchedule(5, 5, Ramp: false));
         var points = explore.TemperatureSchedule.Should().BeOfType<TemperaturePointsSchedule>().Subject.Points;
-        points.Should().Equal(new StepTemperature(0, 300), new StepTemperature(1000, 2500), new StepTemperature(3000, 2500), new StepTemperature(6000, 500));
+        points.Should().Equal(new StepValue(0, 300), new StepValue(1000, 2500), new StepValue(3000, 2500), new StepValue(6000, 500));
         explore.Temperature.Should().Be(new DoubleRange(300, 300), "the first point is the walkers' start temperature");
+    }
+
+    [Fact]
+    public void Pressure_points_are_the_same_piecewise_linear_target_for_every_walker()
+    {
+        var explore = (ExploreStep)Parse(folder, Schedules.Replace("pressure: { from: 0, to: 20 }", "pressure: [[0, 0], [4000, 0], [6000, 20]]")).Loop.Steps[0];
+
+        explore.Pressure!.Points.Should().Equal(new StepValue(0, 0), new StepValue(4000, 0), new StepValue(6000, 20));
+        explore.Pressure.Should().Be(new PressureSchedule(0, 20, Ramp: false) { Points = [new(0, 0), new(4000, 0), new(6000, 20)] });
+        explore.Pressure.Should().NotBe(new PressureSchedule(0, 20, Ramp: false), "points make another schedule than a spread");
     }
 
     [Fact]
@@ -106,6 +116,9 @@ public sealed class ExploreScheduleParserTests : IDisposable
         { "numbers instead of points", "        temperature: [300, 900]\n", "", 12, 31, "temperature_schedule: found a list of numbers; expected a list of [step, K] points" },
         { "a point that is no pair", "        temperature: [300, 900]\n", "", 12, 42, "temperature_schedule[1]: found '500'; expected [step, K]" },
         { "points beside a temperature", "temperature_schedule: melt-quench", "temperature_schedule: [[0, 300], [100, 600]]", 10, 9, "'temperature' does not apply with a list of (step, K) points in temperature_schedule; expected one of them" },
+        { "pressure points not increasing", "pressure: { from: 0, to: 20 }", "pressure: [[0, 0], [500, 5], [500, 10]]", 12, 39, "pressure[2]: step 500 does not come after step 500; expected increasing steps" },
+        { "a pressure point beyond the run", "pressure: { from: 0, to: 20 }", "pressure: [[0, 0], [40000, 20]]", 12, 19, "pressure: the last point is at step 40000, beyond steps 30000; expected points within the run" },
+        { "a pressure point out of range", "pressure: { from: 0, to: 20 }", "pressure: [[0, 0], [100, 5000]]", 12, 34, "pressure[1].value: 5000 is out of range; expected a number ≥ -1000 and ≤ 1000" },
         { "a start filter of no atoms", "steps: 30000", "steps: 30000\n        start_min_atoms: 0", 12, 26, "start_min_atoms: 0 is out of range; expected an integer from 1 to 10000000" },
     };
 

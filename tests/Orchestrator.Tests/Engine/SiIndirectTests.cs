@@ -10,7 +10,7 @@ namespace ActiveLearning.Orchestrator.Tests.Engine;
 
 /// <summary>
 /// samples/si-indirect.yaml shortened (walkers of 600 steps with the same schedule shape, two iterations): the engine runs
-/// the SNAP teacher's labels, NPT walkers on the compression ramp and the melt–quench from 64-atom cells, and the report
+/// the SNAP teacher's labels, NPT walkers through the melt–quench and the compression from 64-atom cells, and the report
 /// compares the student with the teacher. The full sample and its held-out check are the si-indirect benchmark.
 /// </summary>
 public sealed partial class SiIndirectTests : IDisposable
@@ -31,9 +31,11 @@ public sealed partial class SiIndirectTests : IDisposable
 
         var text = File.ReadAllText(sample);
         Schedule().Matches(text).Should().ContainSingle("the sample sets its temperature points once");
+        Pressure().Matches(text).Should().ContainSingle("and its pressure points once");
         StepsSetting().Matches(text).Should().ContainSingle();
         MaxIterations().Matches(text).Should().ContainSingle();
-        text = Schedule().Replace(text, "temperature_schedule: [[0, 300], [150, 1500], [250, 2500], [350, 2500], [600, 500]]");
+        text = Schedule().Replace(text, "temperature_schedule: [[0, 300], [150, 1500], [200, 2500], [300, 2500], [400, 500], [600, 1000]]");
+        text = Pressure().Replace(text, "pressure: [[0, 0], [400, 0], [600, 20]]");
         text = StepsSetting().Replace(text, "steps: 600");
         text = MaxIterations().Replace(text, "max_iterations: 2");
         var file = folder.File("si-indirect.yaml");
@@ -50,10 +52,10 @@ public sealed partial class SiIndirectTests : IDisposable
             walkers.RootElement.GetArrayLength().Should().Be(4);
             foreach (var walker in walkers.RootElement.EnumerateArray())
             {
-                walker.GetProperty("StartPressureGPa").GetDouble().Should().Be(0, "the compression ramp starts at 0 GPa");
-                walker.GetProperty("EndPressureGPa").GetDouble().Should().Be(20, "and ends at 20 GPa");
+                walker.GetProperty("StartPressureGPa").GetDouble().Should().Be(0, "the walkers start at 0 GPa");
+                walker.GetProperty("EndPressureGPa").GetDouble().Should().Be(20, "the compression ends at 20 GPa");
                 walker.GetProperty("StartTemperatureK").GetDouble().Should().Be(300);
-                walker.GetProperty("EndTemperatureK").GetDouble().Should().Be(500, "the quench ends at 500 K");
+                walker.GetProperty("EndTemperatureK").GetDouble().Should().Be(1000, "the compressed glass is warmed to 1000 K");
             }
 
             foreach (var candidate in StructureFiles.ReadAll(Path.Combine(workdir, "iterations", iteration, "candidates.extxyz")))
@@ -81,14 +83,17 @@ public sealed partial class SiIndirectTests : IDisposable
     private static double Target(int step) => step switch
     {
         <= 150 => 300 + (1200.0 * step / 150),
-        <= 250 => 1500 + (1000.0 * (step - 150) / 100),
-        <= 350 => 2500,
-        <= 600 => 2500 - (2000.0 * (step - 350) / 250),
-        _ => 500,
+        <= 200 => 1500 + (1000.0 * (step - 150) / 50),
+        <= 300 => 2500,
+        <= 400 => 2500 - (2000.0 * (step - 300) / 100),
+        _ => 500 + (500.0 * (step - 400) / 200),
     };
 
     [GeneratedRegex(@"temperature_schedule: \[\[0, 300\].*\]\]")]
     private static partial Regex Schedule();
+
+    [GeneratedRegex(@"pressure: \[\[0, 0\].*\]\]")]
+    private static partial Regex Pressure();
 
     [GeneratedRegex(@"steps: 6000")]
     private static partial Regex StepsSetting();
