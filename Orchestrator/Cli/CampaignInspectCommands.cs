@@ -220,7 +220,7 @@ internal static class CampaignInspectCommands
             await context.Output.WriteAsync(ReportRendering.SummaryTable(report));
             if (report.StudentTeacher is { } comparison)
             {
-                await context.Output.WriteAsync(comparison.Describe());
+                await context.Output.WriteAsync("\n" + comparison.Describe());
             }
 
             await context.Error.WriteLineAsync($"Wrote {target}.");
