@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ActiveLearning.Activities.Validation;
 using ActiveLearning.Atomistics;
+using ActiveLearning.Atomistics.Formats;
 using ActiveLearning.Atomistics.Potentials;
 using ActiveLearning.Atomistics.Potentials.Mtp;
 using ActiveLearning.Orchestrator.Cli;
@@ -15,7 +16,8 @@ namespace ActiveLearning.Benchmarks;
 /// a temporary folder), times it, checks the student (the last model) against the Zuo SNAP teacher on held-out frames the
 /// campaign never saw — 64-atom diamond MD at six temperatures 300–1500 K, liquid at 2000 K and NPT at 12 GPa, 900 K
 /// (<see cref="SiliconPhaseFrames"/>, seeds 9001…) — and measures the MD speed of student and teacher on 512-atom diamond
-/// in the same run (targets: wall time ≤ 30 min, held-out force RMSE ≤ 0.15 eV/Å).
+/// in the same run (targets: wall time ≤ 30 min, held-out force RMSE ≤ 0.15 eV/Å). Arguments: [CAMPAIGN.yaml | WORKDIR
+/// [HELD-OUT.extxyz]]; given a finished WORKDIR it only checks.
 /// </summary>
 internal static class SiIndirectAcceptance
 {
@@ -57,7 +59,17 @@ internal static class SiIndirectAcceptance
         var modelPath = Directory.EnumerateFiles(Path.Combine(workdir, "iterations"), "model.mtp", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Last();
         var student = new MomentTensorPotential(MtpFile.Read(modelPath), [14]);
         var clockHeldOut = Stopwatch.StartNew();
-        var heldOut = SiliconPhaseFrames.All(LoadTeacher, diamondPerTemperature: 5, temperatures: 6, liquid: 10, compressed: 10, seed: 9001);
+        // An optional second argument caches the held-out frames in an extended XYZ file (read when it exists), so that
+        // refits of the same data can be judged on the same frames with `al fit --valid FILE`.
+        var cache = args.Length > 1 ? args[1] : null;
+        var heldOut = cache is not null && File.Exists(cache)
+            ? StructureFiles.ReadAll(cache)
+            : SiliconPhaseFrames.All(LoadTeacher, diamondPerTemperature: 5, temperatures: 6, liquid: 10, compressed: 10, seed: 9001);
+        if (cache is not null && !File.Exists(cache))
+        {
+            StructureFiles.Write(cache, heldOut, StructureFiles.ResolveFormat(cache, null));
+        }
+
         Console.WriteLine(string.Create(Inv, $"held-out set: {heldOut.Count} frames of 64 atoms made with the teacher in {clockHeldOut.Elapsed.TotalSeconds:F0} s"));
         var errors = new ValidationSet(heldOut).Evaluate(student);
         Console.WriteLine(string.Create(Inv, $"student {modelPath} against {Teacher} on the held-out frames:"));
