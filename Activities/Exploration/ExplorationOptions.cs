@@ -38,6 +38,19 @@ public sealed record ExplorationOptions
     /// <summary>How the temperature range is used; default <see cref="ScheduleMode.SpreadOverWalkers"/>.</summary>
     public ScheduleMode TemperatureSchedule { get; init; } = ScheduleMode.SpreadOverWalkers;
 
+    /// <summary>
+    /// A temperature program (e.g. <see cref="MeltQuenchProgram"/>) applied to each walker's temperature (spread over the
+    /// walkers by <see cref="TemperatureSchedule"/>, which must then be <see cref="ScheduleMode.SpreadOverWalkers"/>);
+    /// default <see langword="null"/>: the walker's temperature, constant or ramped.
+    /// </summary>
+    public TemperatureProgram? TemperatureProgram { get; init; }
+
+    /// <summary>
+    /// Walkers start only from pool structures with at least this many atoms (≥ 1), e.g. to keep NPT and melts off tiny
+    /// cells; default 1 (any).
+    /// </summary>
+    public int MinStartAtoms { get; init; } = 1;
+
     /// <summary>Lowest target pressure, GPa, for NPT ensembles (ignored otherwise); default 0.</summary>
     public double PressureLowGPa { get; init; }
 
@@ -46,6 +59,13 @@ public sealed record ExplorationOptions
 
     /// <summary>How the pressure range is used; default <see cref="ScheduleMode.SpreadOverWalkers"/>.</summary>
     public ScheduleMode PressureSchedule { get; init; } = ScheduleMode.SpreadOverWalkers;
+
+    /// <summary>
+    /// The same piecewise-linear target pressure for every walker, GPa, as (step, GPa) points from step 0 (see
+    /// <see cref="MdOptions.PressureProfile"/>), for NPT; when given it replaces the pressure range; default
+    /// <see langword="null"/>.
+    /// </summary>
+    public IReadOnlyList<SchedulePoint>? PressureProfile { get; init; }
 
     /// <summary>MD steps per walker (≥ 1); default 2000.</summary>
     public int Steps { get; init; } = 2000;
@@ -106,6 +126,26 @@ public sealed record ExplorationOptions
             "must be finite and at least PressureLowGPa");
         Require(Enum.IsDefined(TemperatureSchedule), nameof(TemperatureSchedule), TemperatureSchedule, "is not a schedule");
         Require(Enum.IsDefined(PressureSchedule), nameof(PressureSchedule), PressureSchedule, "is not a schedule");
+        Require(MinStartAtoms >= 1, nameof(MinStartAtoms), MinStartAtoms, "must be at least 1");
+        if (PressureProfile is { } pressures)
+        {
+            Require(pressures.Count > 0 && pressures[0].Step == 0, nameof(PressureProfile), pressures.Count, "must start with a point at step 0");
+            for (var i = 1; i < pressures.Count; i++)
+            {
+                Require(pressures[i].Step > pressures[i - 1].Step && double.IsFinite(pressures[i].Value), nameof(PressureProfile), pressures[i].Step,
+                    "must have increasing steps and finite pressures");
+            }
+        }
+
+        if (TemperatureProgram is { } program)
+        {
+            Require(TemperatureSchedule == ScheduleMode.SpreadOverWalkers, nameof(TemperatureSchedule), TemperatureSchedule,
+                "must be SpreadOverWalkers with a TemperatureProgram");
+            program.Validate();
+            _ = program.Profile(TemperatureLowK, TimestepFs);
+            _ = program.Profile(TemperatureHighK, TimestepFs);
+        }
+
         Require(Steps >= 1, nameof(Steps), Steps, "must be at least 1");
         Require(double.IsFinite(TimestepFs) && TimestepFs > 0, nameof(TimestepFs), TimestepFs, "must be positive");
         Require(double.IsFinite(ThermostatDampingFs) && ThermostatDampingFs > 0, nameof(ThermostatDampingFs), ThermostatDampingFs, "must be positive");
@@ -129,6 +169,12 @@ public sealed record ExplorationOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(walker, Walkers);
         var (startT, endT) = Schedule(TemperatureLowK, TemperatureHighK, TemperatureSchedule, walker);
         var (startP, endP) = Schedule(PressureLowGPa, PressureHighGPa, PressureSchedule, walker);
+        var profile = TemperatureProgram?.Profile(startT, TimestepFs);
+        if (PressureProfile is { Count: > 0 } pressures)
+        {
+            (startP, endP) = (pressures[0].Value, pressures[0].Value);
+        }
+
         return new MdOptions
         {
             Ensemble = Ensemble,
@@ -136,10 +182,12 @@ public sealed record ExplorationOptions
             TimestepFs = TimestepFs,
             ThermostatDampingFs = ThermostatDampingFs,
             BarostatDampingFs = BarostatDampingFs,
-            StartTemperatureK = startT,
-            EndTemperatureK = endT,
+            StartTemperatureK = profile?[0].Value ?? startT,
+            EndTemperatureK = profile is null ? endT : null,
+            TemperatureProfile = profile,
             StartPressureGPa = startP,
-            EndPressureGPa = endP,
+            EndPressureGPa = PressureProfile is null ? endP : null,
+            PressureProfile = PressureProfile,
             Seed = WalkerSeed(Seed, walker),
             Threads = 1,
         };

@@ -98,12 +98,30 @@ public static class Explorer
         return starts;
     }
 
+    // Walkers draw from the pool entries with at least MinStartAtoms atoms; indices stay those of the whole pool.
+    private static int[] EligibleStartIndices(IReadOnlyList<Structure> startPool, ExplorationOptions options)
+    {
+        if (options.MinStartAtoms <= 1)
+        {
+            return StartIndices(startPool.Count, options.Walkers, options.Seed);
+        }
+
+        var eligible = Enumerable.Range(0, startPool.Count).Where(i => startPool[i].Count >= options.MinStartAtoms).ToArray();
+        if (eligible.Length == 0)
+        {
+            throw new ArgumentException(
+                $"No structure of the start pool has at least {options.MinStartAtoms} atoms (MinStartAtoms); the largest has {startPool.Max(s => s.Count)}.", nameof(startPool));
+        }
+
+        return [.. StartIndices(eligible.Length, options.Walkers, options.Seed).Select(i => eligible[i])];
+    }
+
     /// <summary>Runs the walkers on the calling thread pool; shared by exploration and the survival test.</summary>
     internal static ExplorationResult Run(
         ILinearPotential model, ActiveSet activeSet, IReadOnlyList<Structure> startPool, ExplorationOptions options, bool collect,
         IProgress<ExplorationProgress>? progress, CancellationToken cancellationToken)
     {
-        var starts = StartIndices(startPool.Count, options.Walkers, options.Seed);
+        var starts = EligibleStartIndices(startPool, options);
         if (options.Ensemble is Ensemble.NptIsotropic or Ensemble.NptAnisotropic)
         {
             foreach (var start in starts)

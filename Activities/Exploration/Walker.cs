@@ -81,8 +81,8 @@ internal sealed class Walker : IMdObserver
         }
 
         progress?.Report(new ExplorationProgress(index, lastStep, md.Steps, lastGamma, candidates.Count, Finished: true));
-        var endTemperature = md.EndTemperatureK ?? md.StartTemperatureK;
-        var endPressure = md.EndPressureGPa ?? md.StartPressureGPa;
+        var endTemperature = md.TemperatureAt(md.Steps);
+        var endPressure = md.PressureGPaAt(md.Steps);
         return new WalkerSummary(
             index, startIndex, md.StartTemperatureK, endTemperature, md.StartPressureGPa, endPressure, lastStep, reason,
             message ?? reason.ToString(), maxGamma, graded, candidates.Count, dropped, meanTemperature, meanPressure, meanVolume);

@@ -28,7 +28,8 @@ public enum Ensemble
 /// <summary>Settings of a molecular dynamics run. Units: fs, K, GPa.</summary>
 /// <remarks>
 /// Target temperature and pressure are ramped linearly from their start to their end values over <see cref="Steps"/>:
-/// the target at step s (after s steps) is <c>start + (end − start)·s/Steps</c>.
+/// the target at step s (after s steps) is <c>start + (end − start)·s/Steps</c>. A <see cref="TemperatureProfile"/>, when
+/// given, sets the target temperature instead (e.g. a melt–quench).
 /// </remarks>
 public sealed record MdOptions
 {
@@ -48,6 +49,14 @@ public sealed record MdOptions
     public double? EndTemperatureK { get; init; }
 
     /// <summary>
+    /// A piecewise-linear target temperature, K, over the steps (see <see cref="SchedulePoint.Interpolate"/>): the first
+    /// point at step 0, steps strictly increasing, the last value held after the last point. Default <see langword="null"/>:
+    /// the linear ramp from <see cref="StartTemperatureK"/> to <see cref="EndTemperatureK"/>. When given, its first point
+    /// must equal <see cref="StartTemperatureK"/> (which draws the initial velocities and sets the barostat's mass).
+    /// </summary>
+    public IReadOnlyList<SchedulePoint>? TemperatureProfile { get; init; }
+
+    /// <summary>
     /// Target pressure at the start in GPa for NPT (default 0), ASE's sign convention: the target stress is σ = −P·I, and a
     /// positive P compresses.
     /// </summary>
@@ -55,6 +64,13 @@ public sealed record MdOptions
 
     /// <summary>Target pressure at the end in GPa; <see langword="null"/> (default) means no ramp.</summary>
     public double? EndPressureGPa { get; init; }
+
+    /// <summary>
+    /// A piecewise-linear target pressure, GPa (ASE's sign), over the steps, like <see cref="TemperatureProfile"/>; default
+    /// <see langword="null"/>: the linear ramp from <see cref="StartPressureGPa"/> to <see cref="EndPressureGPa"/>. When
+    /// given, its first point must equal <see cref="StartPressureGPa"/>.
+    /// </summary>
+    public IReadOnlyList<SchedulePoint>? PressureProfile { get; init; }
 
     /// <summary>
     /// Thermostat time constant in fs (default 100): the Nosé–Hoover chain's period and the inverse of the Langevin friction.
@@ -80,10 +96,14 @@ public sealed record MdOptions
     public int Threads { get; init; } = 1;
 
     /// <summary>The target temperature in K after <paramref name="step"/> steps.</summary>
-    public double TemperatureAt(int step) => Ramp(StartTemperatureK, EndTemperatureK ?? StartTemperatureK, step);
+    public double TemperatureAt(int step) => TemperatureProfile is { } profile
+        ? SchedulePoint.Interpolate(profile, step)
+        : Ramp(StartTemperatureK, EndTemperatureK ?? StartTemperatureK, step);
 
     /// <summary>The target pressure in GPa after <paramref name="step"/> steps.</summary>
-    public double PressureGPaAt(int step) => Ramp(StartPressureGPa, EndPressureGPa ?? StartPressureGPa, step);
+    public double PressureGPaAt(int step) => PressureProfile is { } profile
+        ? SchedulePoint.Interpolate(profile, step)
+        : Ramp(StartPressureGPa, EndPressureGPa ?? StartPressureGPa, step);
 
     private double Ramp(double start, double end, int step) => Steps == 0 ? start : start + ((end - start) * step / Steps);
 
@@ -103,11 +123,36 @@ public sealed record MdOptions
         Require(ChainLength >= 1, nameof(ChainLength), ChainLength, "must be at least 1");
         Require(TrajectoryInterval >= 0, nameof(TrajectoryInterval), TrajectoryInterval, "must not be negative");
         Require(Threads >= 0, nameof(Threads), Threads, "must not be negative");
+        if (TemperatureProfile is { } profile)
+        {
+            ValidateProfile(profile, nameof(TemperatureProfile), nameof(StartTemperatureK), StartTemperatureK, minimum: 0);
+        }
+
+        if (PressureProfile is { } pressures)
+        {
+            ValidateProfile(pressures, nameof(PressureProfile), nameof(StartPressureGPa), StartPressureGPa, minimum: double.NegativeInfinity);
+        }
+
         if (Ensemble is Ensemble.NoseHoover or Ensemble.NptIsotropic or Ensemble.NptAnisotropic)
         {
             // A Nosé–Hoover thermostat's mass is proportional to k_B·T: at 0 K it has no dynamics.
             Require(StartTemperatureK > 0 && (EndTemperatureK ?? StartTemperatureK) > 0, nameof(StartTemperatureK), StartTemperatureK,
                 $"and the end temperature must be positive for {Ensemble}");
+            Require(TemperatureProfile is null || TemperatureProfile.All(p => p.Value > 0), nameof(TemperatureProfile),
+                TemperatureProfile?.Count, $"points must all be positive for {Ensemble}");
+        }
+    }
+
+    private static void ValidateProfile(IReadOnlyList<SchedulePoint> profile, string name, string startName, double start, double minimum)
+    {
+        Require(profile.Count > 0 && profile[0].Step == 0, name, profile.Count, "must start with a point at step 0");
+        Require(profile[0].Value == start, name, profile[0].Value, $"(the first point) must equal {startName} {start}");
+        for (var i = 0; i < profile.Count; i++)
+        {
+            Require(double.IsFinite(profile[i].Value) && profile[i].Value >= minimum, name, profile[i].Value,
+                $"(point {i}) must be finite and ≥ {minimum}");
+            Require(i == 0 || profile[i].Step > profile[i - 1].Step, name, profile[i].Step,
+                $"(point {i}) must come after the step of the point before it");
         }
     }
 

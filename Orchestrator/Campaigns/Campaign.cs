@@ -336,6 +336,18 @@ public sealed record ExploreStep : CampaignStep
 
     /// <summary>Extrapolation thresholds; default select 2, break 10.</summary>
     public GradeThresholds Grade { get; init; } = new();
+
+    /// <summary>Target pressure of ensemble npt, GPa (ASE's sign: positive compresses); default none: 0 GPa.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PressureSchedule? Pressure { get; init; }
+
+    /// <summary>A melt–quench or a list of (step, K) points; default none: each walker's temperature is constant.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TemperatureScheduleSpec? TemperatureSchedule { get; init; }
+
+    /// <summary>Walkers start only from training structures with at least this many atoms (≥ 1); default none: any.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? StartMinAtoms { get; init; }
 }
 
 /// <summary>Extrapolation grade thresholds: 1 ≤ select &lt; break.</summary>

@@ -526,21 +526,32 @@ public static partial class CampaignParser
 
         private ExploreStep? ReadExplore(YamlNode node, string what)
         {
-            if (Open(node, what, "walkers", "ensemble", "temperature", "steps", "timestep", "grade") is not { } map)
+            if (Open(node, what, "walkers", "ensemble", "temperature", "steps", "timestep", "grade", "pressure", "temperature_schedule", "start_min_atoms") is not { } map)
             {
                 return null;
             }
 
             var walkers = map.Optional("walkers", n => Int(n, what + ".walkers", 1, 10_000)) ?? 1;
             var ensemble = map.Optional("ensemble", n => Choice(n, what + ".ensemble", "nvt", "npt", "nve")) ?? "nvt";
-            var temperature = map.Required("temperature", n => DoublePair(n, what + ".temperature", allowSingle: true));
+            var schedules = ReadExploreSchedules(map, what, ensemble);
+            var temperature = schedules.PointsGiven
+                ? (schedules.Temperature as TemperaturePointsSchedule)?.Points is [var first, ..] ? new DoubleRange(first.Value, first.Value) : null
+                : map.Required("temperature", n => DoublePair(n, what + ".temperature", allowSingle: true));
             var steps = map.Required("steps", n => Int(n, what + ".steps", 1, int.MaxValue));
             var timestep = map.Optional("timestep", n => Double(n, what + ".timestep", 0, 100, lowExclusive: true)) ?? 1.0;
             var grade = map.Optional("grade", n => ReadGrade(n, what + ".grade")) ?? new GradeThresholds();
-            return temperature is null || steps is null ? null : new ExploreStep
+            if (temperature is null || steps is null)
+            {
+                return null;
+            }
+
+            var explore = new ExploreStep
             {
                 Walkers = walkers, Ensemble = ensemble, Temperature = temperature, Steps = steps.Value, Timestep = timestep, Grade = grade,
+                Pressure = schedules.Pressure, TemperatureSchedule = schedules.Temperature, StartMinAtoms = schedules.StartMinAtoms,
             };
+            CheckExploreSchedules(map, what, explore);
+            return explore;
         }
 
         private GradeThresholds? ReadGrade(YamlNode node, string what)

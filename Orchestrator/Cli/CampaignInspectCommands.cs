@@ -189,27 +189,50 @@ internal static class CampaignInspectCommands
     {
         var workdir = new Argument<string>("workdir") { Description = "The campaign's work directory." };
         var output = new Option<string?>("--output", "-o") { Description = "The HTML file to write (default: WORKDIR/report.html).", HelpName = "FILE.html" };
+        var speedSeconds = new Option<double>("--speed-seconds")
+        {
+            Description = "For a campaign with a teacher potential: time MD of the student and of the teacher for at least this long each (default 1; 0: skip).",
+            HelpName = "SECONDS",
+            DefaultValueFactory = _ => 1.0,
+        };
         var command = new Command(
             "report",
             """
             A self-contained HTML page of a campaign (inline SVG plots, no scripts): labels, the γ of the explored
             candidates, validation errors (energy meV/atom, forces eV/Å) and survival per iteration, and the same figures as
             a table on the terminal, one row per iteration. Reads the work directory without changing it (except the page).
+            When the reference is a potential (a teacher), it also compares the student (the model in use) with the teacher:
+            the last validation errors and the MD speed of both, measured now (Langevin 300 K, one thread, the largest
+            training structure repeated to at least 500 atoms, at least --speed-seconds of MD each).
 
             Examples:
               al report runs/si-embedded
               al report runs/si-embedded -o si.html
             """)
         {
-            workdir, output,
+            workdir, output, speedSeconds,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var store = OpenOrThrow(parse.GetValue(workdir)!, context);
-            var report = CampaignReport.Read(store);
+            var seconds = parse.GetValue(speedSeconds);
+            if (!double.IsFinite(seconds) || seconds < 0)
+            {
+                throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"--speed-seconds {seconds}: expected a number of seconds ≥ 0."));
+            }
+
+            var report = CampaignReport.Read(store) with
+            {
+                StudentTeacher = StudentTeacherComparison.Read(store, TimeSpan.FromSeconds(seconds), context.Time, cancellationToken),
+            };
             var target = parse.GetValue(output) ?? Path.Combine(store.Workdir, "report.html");
             AtomicTextFile.Write(target, writer => ReportRendering.WriteHtml(report, writer));
             await context.Output.WriteAsync(ReportRendering.SummaryTable(report));
+            if (report.StudentTeacher is { } comparison)
+            {
+                await context.Output.WriteAsync("\n" + comparison.Describe());
+            }
+
             await context.Error.WriteLineAsync($"Wrote {target}.");
             return ExitCodes.Ok;
         });

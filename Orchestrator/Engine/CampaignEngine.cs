@@ -375,7 +375,7 @@ public sealed partial class CampaignEngine
         return [.. store.LabelledDataset(int.MaxValue).Structures.Where(s => !excluded.Contains(s.Hash)).Select(s => s.Structure)];
     }
 
-    private static ExplorationOptions ExplorationOptions(ExploreStep explore, int seed) => new()
+    private static ExplorationOptions ExplorationOptions(ExploreStep explore, int seed) => CampaignExploration.WithSchedules(explore, new()
     {
         Walkers = explore.Walkers,
         Ensemble = explore.Ensemble switch
@@ -391,7 +391,7 @@ public sealed partial class CampaignEngine
         GammaSelect = explore.Grade.Select,
         GammaBreak = explore.Grade.Break,
         Seed = seed,
-    };
+    });
 
     private static CandidateSelectionOptions SelectionOptions(SelectStep select, int seed) => new()
     {

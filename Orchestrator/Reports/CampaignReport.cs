@@ -53,6 +53,9 @@ public sealed record ReportIteration(
 /// <param name="Iterations">One row per iteration, in order.</param>
 public sealed record CampaignReport(string Campaign, string State, string? StopReason, IReadOnlyList<ReportIteration> Iterations)
 {
+    /// <summary>For a campaign whose reference is a potential: the student against its teacher (see <see cref="StudentTeacherComparison.Read"/>); null otherwise or when not asked for.</summary>
+    public StudentTeacherComparison? StudentTeacher { get; init; }
+
     /// <summary>Reads the report from a store.</summary>
     public static CampaignReport Read(CampaignStore store)
     {

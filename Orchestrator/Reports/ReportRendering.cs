@@ -8,7 +8,7 @@ namespace ActiveLearning.Orchestrator.Reports;
 /// external files) and a plain-text table for the terminal. Every plotted datum is an element of class <c>point</c> with
 /// <c>data-iteration</c> and <c>data-value</c>, so the page can be checked against the store.
 /// </summary>
-public static class ReportRendering
+public static partial class ReportRendering
 {
     private const double Width = 640, Height = 260, Left = 64, Right = 16, Top = 34, Bottom = 40;
     private const double PlotWidth = Width - Left - Right, PlotHeight = Height - Top - Bottom;
@@ -66,6 +66,7 @@ public static class ReportRendering
             page.Append("</ul>\n");
         }
 
+        StudentTeacherSection(page, report.StudentTeacher);
         page.Append("<h2>Plots</h2>\n");
         Bars(page, "labels", "Labels per iteration (red: failed)", "labels", rows,
             [.. rows.Select(r => ((double?)r.Labelled, (double)r.Failed))]);

@@ -14,6 +14,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["si-embedded"] = SiEmbeddedAcceptance.RunAsync,
     ["sic-tersoff"] = SampleAcceptance.SicAsync,
     ["al-ndsc-phonons"] = SampleAcceptance.AlAsync,
+    ["si-indirect"] = SiIndirectAcceptance.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

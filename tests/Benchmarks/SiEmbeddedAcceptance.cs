@@ -78,7 +78,7 @@ internal static partial class SiEmbeddedAcceptance
         return new AcceptanceResult(modelPath, training.Count, errors.ForceRmseEVPerAngstrom!.Value, errors.EnergyRmseMeVPerAtom!.Value, survival);
     }
 
-    private static void CopyDirectory(string from, string to)
+    internal static void CopyDirectory(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
@@ -94,7 +94,7 @@ internal static partial class SiEmbeddedAcceptance
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = AppContext.BaseDirectory;
         while (directory is not null && !File.Exists(Path.Combine(directory, "ActiveLearning.sln")))
@@ -106,7 +106,7 @@ internal static partial class SiEmbeddedAcceptance
     }
 
     [GeneratedRegex(@"(?m)^workdir:.*$")]
-    private static partial Regex WorkdirLine();
+    internal static partial Regex WorkdirLine();
 }
 
 /// <summary>What the acceptance check measured.</summary>

@@ -60,7 +60,10 @@ public sealed class ReportCommandTests : IDisposable
         store.Validations.Values.Should().OnlyContain(v => v.Survival != null, "every validate step ran the survival test");
         Points(svgs[4]).Should().Equal(store.Validations.Where(v => v.Value.Survival is not null).Select(v => (v.Key, v.Value.Survival!.Value)));
 
-        var table = report.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // The table, then after a blank line the student against its teacher (the reference is the SW potential).
+        var sections = report.StandardOutput.Split("\n\n");
+        sections.Should().HaveCount(2).And.Subject.Last().Should().StartWith("Student (model of iteration 2) against its teacher sw:");
+        var table = sections[0].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         table.Should().HaveCount(1 + store.Iterations.Count, "a header and one row per iteration");
         table[0].Should().StartWith("iter").And.Contain("max γ").And.Contain("model");
         foreach (var iteration in store.Iterations)
