@@ -291,7 +291,11 @@ public sealed partial class CampaignEngine
                 // swing with every refit while the forces improve: the guard judges by forces, which MD depends on.
                 var guard = validation is null || iteration == 0 ? null : new FitGuardSettings(validation, CurrentModel() is { } current
                     ? new PreviousModel(current.Potential, current.FullPath) : null, ForcesOnly: true);
-                FitActivity.Run(context, InitialModel(), FitOptions(), cancellationToken, ValidationHashes(), guard, fitStep.RefineSteps ?? campaign.Fit.RefineSteps);
+                var refineSteps = fitStep.RefineSteps ?? campaign.Fit.RefineSteps;
+                // Refinement continues from the model in use, so a few steps per iteration add up over the campaign; a
+                // linear fit alone always starts from the template's radial functions.
+                var start = refineSteps > 0 && CurrentModel() is { } inUse ? inUse.Potential : InitialModel();
+                FitActivity.Run(context, start, FitOptions(), cancellationToken, ValidationHashes(), guard, refineSteps);
                 break;
             case ExploreStep explore:
                 {
