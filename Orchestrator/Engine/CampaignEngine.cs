@@ -73,6 +73,9 @@ public sealed partial class CampaignEngine
                 case ValidateStep { Phonons: { } phonons } when PhononPrimitive(campaign, phonons) is null:
                     problems.Add($"{At(step)}: phonons: no primitive cell; give phonons.primitive or generate from one with kind ndsc in initial");
                     break;
+                case ValidateStep { Phonons: not null } when campaign.Reference is not PotentialReference:
+                    problems.Add($"{At(step)}: phonons are compared with a teacher potential only; this campaign's reference is {(campaign.Reference as CodeReference)?.Code ?? "not a potential"}");
+                    break;
             }
         }
 

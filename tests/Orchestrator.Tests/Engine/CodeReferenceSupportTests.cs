@@ -55,4 +55,14 @@ public sealed class CodeReferenceSupportTests : IDisposable
         CampaignEngine.Unsupported(campaign, "c.yaml").Should().ContainSingle()
             .Which.Should().Be("c.yaml: reference: kind cp2k gives no settings; expected method: dftb | gfn1-xtb | gpw and its settings");
     }
+
+    [Fact]
+    public void Phonon_validation_with_a_code_reference_is_refused_before_anything_runs()
+    {
+        File.WriteAllText(folder.File("si.vasp"), "Si\n1.0\n0 2.715 2.715\n2.715 0 2.715\n2.715 2.715 0\nSi\n2\nDirect\n0 0 0\n0.25 0.25 0.25\n");
+        var campaign = CampaignFiles.Parse(folder, Campaign.Replace("    - fit: {}", "    - fit: {}\n    - validate: { phonons: { primitive: si.vasp } }"));
+
+        CampaignEngine.Unsupported(campaign, "c.yaml").Should().ContainSingle()
+            .Which.Should().StartWith("c.yaml:").And.Contain("phonons are compared with a teacher potential only; this campaign's reference is cp2k");
+    }
 }
