@@ -99,7 +99,7 @@ public static class Explorer
     }
 
     // Walkers draw from the pool entries with at least MinStartAtoms atoms; indices stay those of the whole pool.
-    private static int[] EligibleStartIndices(IReadOnlyList<Structure> startPool, ExplorationOptions options)
+    internal static int[] EligibleStartIndices(IReadOnlyList<Structure> startPool, ExplorationOptions options)
     {
         if (options.MinStartAtoms <= 1)
         {

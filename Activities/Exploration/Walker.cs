@@ -79,6 +79,12 @@ internal sealed class Walker : IMdObserver
             lastStep = e.Step;
             Stop(WalkerStopReason.Failed, e.Message);
         }
+        catch (Exception e) when (e is PotentialException or ArgumentException)
+        {
+            // The dynamics itself gave out (e.g. a barostat driven by an extrapolating model blew the cell up between two
+            // graded frames): this walker ends as failed, the others and the step go on.
+            Stop(WalkerStopReason.Failed, string.Create(CultureInfo.InvariantCulture, $"step {lastStep}: {e.Message}"));
+        }
 
         progress?.Report(new ExplorationProgress(index, lastStep, md.Steps, lastGamma, candidates.Count, Finished: true));
         var endTemperature = md.TemperatureAt(md.Steps);

@@ -32,7 +32,7 @@ internal static class WalkerBatch
         ILinearPotential model, ActiveSet activeSet, IReadOnlyList<Structure> startPool, ExplorationOptions options, IReadOnlyList<int> walkerIndices,
         Action<WalkerOutcome> finished, IProgress<ExplorationProgress>? progress, CancellationToken cancellationToken)
     {
-        var starts = Explorer.StartIndices(startPool.Count, options.Walkers, options.Seed);
+        var starts = Explorer.EligibleStartIndices(startPool, options);
         if (options.Ensemble is Ensemble.NptIsotropic or Ensemble.NptAnisotropic)
         {
             foreach (var w in walkerIndices)
