@@ -24,7 +24,7 @@ public static partial class ReportRendering
         {
             page.Append(Inv($"<tr><th>student MD speed ({speed.Atoms} atoms, 1 thread)</th><td data-value=\"{speed.StudentAtomStepsPerSecond:R}\">{speed.StudentAtomStepsPerSecond:N0} atom-steps/s</td></tr>\n"));
             page.Append(Inv($"<tr><th>teacher MD speed ({speed.Atoms} atoms, 1 thread)</th><td data-value=\"{speed.TeacherAtomStepsPerSecond:R}\">{speed.TeacherAtomStepsPerSecond:N0} atom-steps/s</td></tr>\n"));
-            page.Append(Inv($"<tr><th>speed-up</th><td data-value=\"{speed.SpeedUp:R}\">{speed.SpeedUp:F1}×</td></tr>\n"));
+            page.Append(Inv($"<tr><th>speed-up</th><td data-value=\"{speed.SpeedUp:R}\">{speed.SpeedUp:G2}×</td></tr>\n"));
         }
         else
         {

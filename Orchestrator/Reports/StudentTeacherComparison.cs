@@ -163,7 +163,7 @@ public sealed record StudentTeacherComparison(
             ? string.Create(inv, $"  validation (iteration {v}): energy RMSE {Format(EnergyRmseMeVPerAtom, "F2")} meV/atom, force RMSE {Format(ForceRmseEVPerAngstrom, "F4")} eV/Å")
             : "  validation: none yet");
         lines.Add(Speed is { } s
-            ? string.Create(inv, $"  MD speed ({s.Atoms} atoms, 1 thread): student {s.StudentAtomStepsPerSecond:N0} atom-steps/s, teacher {s.TeacherAtomStepsPerSecond:N0} atom-steps/s, speed-up {s.SpeedUp:F1}×")
+            ? string.Create(inv, $"  MD speed ({s.Atoms} atoms, 1 thread): student {s.StudentAtomStepsPerSecond:N0} atom-steps/s, teacher {s.TeacherAtomStepsPerSecond:N0} atom-steps/s, speed-up {s.SpeedUp:G2}×")
             : $"  MD speed: {SpeedNote}");
         return string.Join('\n', lines) + "\n";
     }
