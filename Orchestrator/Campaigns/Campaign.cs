@@ -51,11 +51,15 @@ public sealed record CampaignPath(string Written, string FullPath)
     public override string ToString() => FullPath;
 }
 
-/// <summary>The model being learned: a Moment Tensor Potential.</summary>
+/// <summary>The model being learned: a Moment Tensor Potential (<c>kind: mtp</c>) or SNAP (<c>kind: snap</c>, see <see cref="Snap"/>).</summary>
+[JsonConverter(typeof(ModelSpecJsonConverter))]
 public sealed record ModelSpec
 {
-    /// <summary>The kind of model; only <c>mtp</c>.</summary>
+    /// <summary>The kind of model: <c>mtp</c> (default) or <c>snap</c>.</summary>
     public string Kind { get; init; } = "mtp";
+
+    /// <summary>The SNAP settings when <see cref="Kind"/> is <c>snap</c> (then the MTP settings below do not apply); otherwise null.</summary>
+    public SnapModelSpec? Snap { get; init; }
 
     /// <summary>The MTP level, even, 2–28; default 10.</summary>
     public int Level { get; init; } = 10;

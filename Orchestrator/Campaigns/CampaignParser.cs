@@ -118,7 +118,7 @@ public static partial class CampaignParser
             var workdir = top.Optional("workdir", n => PathOf(n, "workdir", mustExist: false));
             var seed = top.Optional("seed", n => Long(n, "seed", 0, long.MaxValue)) ?? 1;
             var species = top.Required("species", ReadSpecies);
-            var model = top.Required("model", ReadModel);
+            var model = top.Required("model", n => ReadModel(n, species));
             var clusters = top.Optional("clusters", ReadClusters)
                 ?? ImmutableSortedDictionary<string, ClusterSpec>.Empty.Add("local", new ClusterSpec { Kind = "local" });
             var reference = top.Required("reference", n => ReadReference(n, clusters, species));
@@ -176,27 +176,6 @@ public static partial class CampaignParser
             }
 
             return symbols.ToImmutable();
-        }
-
-        private ModelSpec? ReadModel(YamlNode node)
-        {
-            if (Open(node, "model", "kind", "level", "min_dist", "max_dist", "radial_basis_size") is not { } map)
-            {
-                return null;
-            }
-
-            map.Required("kind", n => Choice(n, "model.kind", "mtp"));
-            var level = map.Optional("level", n => Int(n, "model.level", 2, 28, mustBeEven: true)) ?? 10;
-            var minDist = map.Optional("min_dist", n => Double(n, "model.min_dist", 0, double.MaxValue, lowExclusive: true)) ?? 2.0;
-            var maxDistNode = map.Node("max_dist");
-            var maxDist = map.Optional("max_dist", n => Double(n, "model.max_dist", 0, double.MaxValue, lowExclusive: true)) ?? 5.0;
-            var basis = map.Optional("radial_basis_size", n => Int(n, "model.radial_basis_size", 2, 32)) ?? 8;
-            if (maxDist <= minDist)
-            {
-                Error(maxDistNode ?? node, Invariant($"model.max_dist: {maxDist} Å is not above min_dist {minDist} Å; expected min_dist < max_dist"));
-            }
-
-            return new ModelSpec { Level = level, MinDist = minDist, MaxDist = maxDist, RadialBasisSize = basis };
         }
 
         // Loading the teacher now catches misspelt names, missing files and species the potential lacks before anything runs.
@@ -340,6 +319,7 @@ public static partial class CampaignParser
             var weights = map.Optional("weights", ReadWeights) ?? new FitWeights();
             var regularisation = map.Optional("regularisation", n => Double(n, "fit.regularisation", 0, double.MaxValue)) ?? 0;
             var refineSteps = map.Optional("refine_steps", n => Int(n, "fit.refine_steps", 0, 1000)) ?? 0;
+            RefuseForSnap(map, "refine_steps", "fit");
             return new FitSpec { Weights = weights, Regularisation = regularisation, RefineSteps = refineSteps };
         }
 
@@ -606,6 +586,8 @@ public static partial class CampaignParser
             {
                 return null;
             }
+
+            RefuseForSnap(map, "refine_steps", what);
 
             return new FitStep(map.Optional("refine_steps", n => Int(n, what + ".refine_steps", 0, 1000)));
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ActiveLearning.Activities.Fitting;
 using ActiveLearning.Atomistics;
 using ActiveLearning.Atomistics.Formats;
 using ActiveLearning.Orchestrator.Campaigns;
@@ -137,7 +138,7 @@ internal static class CampaignInspectCommands
         var workdir = new Argument<string>("workdir") { Description = "The campaign's work directory." };
         var iteration = new Option<int>("--iteration") { Description = "The data set as of this iteration (0: after the initial steps).", Required = true };
         var format = new Option<string>("--format") { Description = "extxyz or cfg.", DefaultValueFactory = _ => "extxyz", HelpName = "extxyz|cfg" };
-        var output = new Option<string>("--output", "-o") { Description = "The directory to write dataset.extxyz|cfg and model.mtp into.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "The directory to write dataset.extxyz|cfg and the model (model.mtp, or model.snapcoeff and model.snapparam) into.", Required = true };
         var command = new Command(
             "export",
             """
@@ -174,9 +175,17 @@ internal static class CampaignInspectCommands
             var message = string.Create(CultureInfo.InvariantCulture, $"Wrote {written} structures to {path} (dataset sha256 {datasetHash[..16]}…)");
             if (store.LastModel(n) is { } model)
             {
-                var target = Path.Combine(directory, "model.mtp");
-                AtomicTextFile.Write(target, writer => writer.Write(File.ReadAllText(Path.Combine(store.Workdir, model.Path))));
-                message += string.Create(CultureInfo.InvariantCulture, $" and the model of iteration {model.Iteration} to {target}");
+                var source = Path.Combine(store.Workdir, model.Path);
+                var kind = StudentModel.OfFile(source);
+                var sources = kind.FilesOf(source);
+                var targets = kind.FilesOf(Path.Combine(directory, kind.ModelFileName));
+                for (var f = 0; f < targets.Count; f++)
+                {
+                    var text = File.ReadAllText(sources[f]);
+                    AtomicTextFile.Write(targets[f], writer => writer.Write(text));
+                }
+
+                message += string.Create(CultureInfo.InvariantCulture, $" and the model of iteration {model.Iteration} to {string.Join(" and ", targets)}");
             }
 
             await context.Error.WriteLineAsync(message + ".");

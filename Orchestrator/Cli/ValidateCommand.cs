@@ -68,7 +68,7 @@ internal static class ValidateCommand
         text.AppendLine(CultureInfo.InvariantCulture, $"  seed       {campaign.Seed}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  species    {string.Join(", ", campaign.Species)}");
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"  model      {model.Kind} level {model.Level}, {model.MinDist}–{model.MaxDist} Å, radial basis size {model.RadialBasisSize}");
+            $"  model      {Engine.StudentModels.Describe(model)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  reference  {Describe(campaign.Reference)}");
         text.AppendLine(CultureInfo.InvariantCulture,
             $"  clusters   {string.Join(", ", campaign.Clusters.Select(c => $"{c.Key} ({c.Value.Kind})"))}");

@@ -10,7 +10,6 @@ using ActiveLearning.Atomistics;
 using ActiveLearning.Atomistics.Dynamics;
 using ActiveLearning.Atomistics.Fitting;
 using ActiveLearning.Atomistics.Potentials;
-using ActiveLearning.Atomistics.Potentials.Mtp;
 using ActiveLearning.Drivers.Labelling;
 using ActiveLearning.Orchestrator.Campaigns;
 using ActiveLearning.Orchestrator.Store;
@@ -329,7 +328,7 @@ public sealed partial class CampaignEngine
         }
     }
 
-    private (MomentTensorPotential Potential, string FullPath, string Hash)? CurrentModel()
+    private (ILinearPotential Potential, string FullPath, string Hash)? CurrentModel()
     {
         if (store.LastModel(int.MaxValue) is not { } row)
         {
@@ -337,10 +336,10 @@ public sealed partial class CampaignEngine
         }
 
         var path = Path.Combine(store.Workdir, row.Path);
-        return (new MomentTensorPotential(MtpFile.Read(path), species), path, row.Hash);
+        return (StudentModel.OfFile(path).Load(path, species), path, row.Hash);
     }
 
-    private (MomentTensorPotential Potential, string FullPath, string Hash) CurrentModelOrThrow(CampaignStep step) =>
+    private (ILinearPotential Potential, string FullPath, string Hash) CurrentModelOrThrow(CampaignStep step) =>
         CurrentModel() ?? throw new InvalidOperationException($"the {step.Keyword} step needs a model: put a fit step in initial (or before it in the loop)");
 
     // The validation set is fixed once the initial steps have labelled: the held-out fraction of iteration 0's labelled
@@ -427,12 +426,7 @@ public sealed partial class CampaignEngine
         return labeller;
     }
 
-    private MomentTensorPotential InitialModel()
-    {
-        var model = campaign.Model;
-        var template = MtpBasisGenerator.Generate(model.Level, species.Length, model.MinDist, model.MaxDist, model.RadialBasisSize);
-        return new MomentTensorPotential(MtpInitialisation.WithDefaultCoefficients(template), species);
-    }
+    private ILinearPotential InitialModel() => StudentModels.Untrained(campaign.Model, species);
 
     // One thread: the fitter's sums are reproducible for a fixed thread count, and the model must not depend on the machine.
     private LinearFitOptions FitOptions() => new()

@@ -1,9 +1,9 @@
 using System.Globalization;
+using ActiveLearning.Activities.Fitting;
 using ActiveLearning.Atomistics;
 using ActiveLearning.Atomistics.Dynamics;
 using ActiveLearning.Atomistics.Generators.NonDiagonal;
 using ActiveLearning.Atomistics.Potentials;
-using ActiveLearning.Atomistics.Potentials.Mtp;
 using ActiveLearning.Orchestrator.Campaigns;
 using ActiveLearning.Orchestrator.Store;
 
@@ -81,7 +81,8 @@ public sealed record StudentTeacherComparison(
             try
             {
                 int[] species = [.. campaign.Species.Select(Elements.AtomicNumber)];
-                var student = new MomentTensorPotential(MtpFile.Read(Path.Combine(store.Workdir, model.Path)), species);
+                var modelPath = Path.Combine(store.Workdir, model.Path);
+                var student = StudentModel.OfFile(modelPath).Load(modelPath, species);
                 var teacher = PotentialLibrary.Load(reference.Potential, species);
                 var largest = store.LabelledDataset(int.MaxValue).Structures.Select(s => s.Structure).Where(s => s.Pbc == Pbc.All)
                     .MaxBy(s => s.Count);

@@ -242,6 +242,14 @@ public static class SnapFile
         return result;
     }
 
+    /// <summary>Number of coefficients per element: the constant, one per bispectrum component and (quadratic models) one per pair k ≤ l.</summary>
+    public static int CoefficientCount(SnapHyperParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var components = ComponentCount(parameters.TwoJMax);
+        return 1 + components + (parameters.Quadratic ? components * (components + 1) / 2 : 0);
+    }
+
     /// <summary>
     /// Writes <paramref name="model"/> as a <c>.snapcoeff</c> file and the <c>.snapparam</c> beside it (both overwritten), in
     /// the format LAMMPS reads; <see cref="Read"/> with the model's elements gives the same model back, every number
@@ -256,9 +264,44 @@ public static class SnapFile
     {
         ArgumentNullException.ThrowIfNull(coefficientPath);
         ArgumentNullException.ThrowIfNull(model);
-        var p = model.Parameters;
-        var components = ComponentCount(p.TwoJMax);
-        var expected = 1 + components + (p.Quadratic ? components * (components + 1) / 2 : 0);
+        var coefficients = new StringWriter(CultureInfo.InvariantCulture);
+        WriteCoefficients(coefficients, model, comment);
+        var parameters = new StringWriter(CultureInfo.InvariantCulture);
+        WriteParameters(parameters, model.Parameters, comment);
+        File.WriteAllText(Path.ChangeExtension(coefficientPath, ".snapparam"), parameters.ToString());
+        File.WriteAllText(coefficientPath, coefficients.ToString());
+    }
+
+    /// <summary>Writes the <c>.snapparam</c> text of <paramref name="parameters"/> (every keyword, '\n' line ends).</summary>
+    /// <param name="writer">Where the text goes.</param>
+    /// <param name="parameters">The hyper-parameters.</param>
+    /// <param name="comment">A first comment line, or none.</param>
+    public static void WriteParameters(TextWriter writer, SnapHyperParameters parameters, string? comment = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var p = parameters;
+        var text = new System.Text.StringBuilder(Header(comment));
+        text.Append(CultureInfo.InvariantCulture, $"rcutfac {Exact(p.CutoffFactor)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"twojmax {p.TwoJMax}\n");
+        text.Append(CultureInfo.InvariantCulture, $"rfac0 {Exact(p.RadialFactor)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"rmin0 {Exact(p.InnerRadius)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"switchflag {(p.Switched ? 1 : 0)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"bzeroflag {(p.SubtractSelf ? 1 : 0)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"quadraticflag {(p.Quadratic ? 1 : 0)}\n");
+        writer.Write(text.ToString());
+    }
+
+    /// <summary>Writes the <c>.snapcoeff</c> text of <paramref name="model"/> ('\n' line ends, every number exact).</summary>
+    /// <param name="writer">Where the text goes.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="comment">A first comment line, or none.</param>
+    /// <exception cref="ArgumentException">As <see cref="Write"/>; nothing is written then.</exception>
+    public static void WriteCoefficients(TextWriter writer, SnapModel model, string? comment = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(model);
+        var expected = CoefficientCount(model.Parameters);
         var seen = new HashSet<int>();
         foreach (var element in model.Elements)
         {
@@ -279,16 +322,7 @@ public static class SnapFile
             }
         }
 
-        var header = comment is null ? string.Empty : $"# {comment.ReplaceLineEndings(" ")}\n";
-        var parameters = new System.Text.StringBuilder(header);
-        parameters.Append(CultureInfo.InvariantCulture, $"rcutfac {Exact(p.CutoffFactor)}\n");
-        parameters.Append(CultureInfo.InvariantCulture, $"twojmax {p.TwoJMax}\n");
-        parameters.Append(CultureInfo.InvariantCulture, $"rfac0 {Exact(p.RadialFactor)}\n");
-        parameters.Append(CultureInfo.InvariantCulture, $"rmin0 {Exact(p.InnerRadius)}\n");
-        parameters.Append(CultureInfo.InvariantCulture, $"switchflag {(p.Switched ? 1 : 0)}\n");
-        parameters.Append(CultureInfo.InvariantCulture, $"bzeroflag {(p.SubtractSelf ? 1 : 0)}\n");
-        parameters.Append(CultureInfo.InvariantCulture, $"quadraticflag {(p.Quadratic ? 1 : 0)}\n");
-        var coefficients = new System.Text.StringBuilder(header);
+        var coefficients = new System.Text.StringBuilder(Header(comment));
         coefficients.Append(CultureInfo.InvariantCulture, $"{model.Elements.Count} {expected}\n");
         foreach (var element in model.Elements)
         {
@@ -299,9 +333,10 @@ public static class SnapFile
             }
         }
 
-        File.WriteAllText(Path.ChangeExtension(coefficientPath, ".snapparam"), parameters.ToString());
-        File.WriteAllText(coefficientPath, coefficients.ToString());
+        writer.Write(coefficients.ToString());
     }
+
+    private static string Header(string? comment) => comment is null ? string.Empty : $"# {comment.ReplaceLineEndings(" ")}\n";
 
     // The shortest text that parses back to the same double.
     private static string Exact(double value) => value.ToString("R", CultureInfo.InvariantCulture);
