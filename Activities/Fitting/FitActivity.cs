@@ -105,7 +105,8 @@ public static class FitActivity
         context.Store.Complete(new StepOutcome { Summary = summary, Model = record });
         if (decision is { KeepNew: false })
         {
-            context.Log.Warning("{Step}: {Decision} (rejected fit in {Rejected})", context.StepName, decision.Message, kind.RejectedFileName);
+            // The file name is part of the template (it holds no braces), so the message reads as it always did for an MTP.
+            context.Log.Warning("{Step}: {Decision} (rejected fit in " + kind.RejectedFileName + ")", context.StepName, decision.Message);
         }
 
         context.Log.Information("{Step}: model {Hash} fitted to {Count} structures", context.StepName, hash[..16], data.Count);

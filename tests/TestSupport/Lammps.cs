@@ -22,7 +22,11 @@ public static class Lammps
     public const string Program = "lmp";
 
     /// <summary>Runs an input file in <paramref name="directory"/>; fails with the log on a non-zero exit.</summary>
-    public static async Task RunAsync(string directory, string inputFile, TimeSpan? timeout = null)
+    /// <param name="directory">The working directory.</param>
+    /// <param name="inputFile">The input file, relative to <paramref name="directory"/>.</param>
+    /// <param name="timeout">The time limit; default 2 minutes.</param>
+    /// <param name="environment">Further environment variables (e.g. <c>KIM_API_PORTABLE_MODELS_DIR</c>), or none.</param>
+    public static async Task RunAsync(string directory, string inputFile, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
@@ -41,7 +45,7 @@ public static class Lammps
             ["-in", inputFile, "-log", "log.lammps", "-screen", "none"],
             timeout: timeout ?? TimeSpan.FromMinutes(2),
             workingDirectory: directory,
-            environment: new Dictionary<string, string> { ["TMPDIR"] = privateTemp });
+            environment: new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["TMPDIR"] = privateTemp });
         if (result.ExitCode != 0)
         {
             var log = Path.Combine(directory, "log.lammps");
@@ -67,10 +71,15 @@ public static class Lammps
     /// <param name="structure">The structure; rotated into LAMMPS' standard orientation as for <see cref="EvaluateAsync(Structure, int[], string[])"/>.</param>
     /// <param name="elements">Atomic numbers in LAMMPS type order.</param>
     /// <param name="model">The KIM model name, e.g. <c>SNAP_ZuoChenLi_2019_Si__MO_869330304805_000</c>.</param>
-    public static Task<LammpsResult> EvaluateWithKimAsync(Structure structure, int[] elements, string model) =>
-        EvaluateCoreAsync(structure, elements, $"kim init {model} metal", [$"kim interactions {string.Join(' ', elements.Select(Elements.Symbol))}"]);
+    /// <param name="portableModels">A folder of further portable models (KIM's <c>KIM_API_PORTABLE_MODELS_DIR</c>, e.g. from
+    /// <see cref="KimSnapModel.BuildAsync"/>), or none for the installed ones only.</param>
+    public static Task<LammpsResult> EvaluateWithKimAsync(Structure structure, int[] elements, string model, string? portableModels = null) =>
+        EvaluateCoreAsync(
+            structure, elements, $"kim init {model} metal", [$"kim interactions {string.Join(' ', elements.Select(Elements.Symbol))}"],
+            portableModels is null ? null : new Dictionary<string, string> { ["KIM_API_PORTABLE_MODELS_DIR"] = portableModels });
 
-    private static async Task<LammpsResult> EvaluateCoreAsync(Structure structure, int[] elements, string unitsCommand, string[] pairCommands)
+    private static async Task<LammpsResult> EvaluateCoreAsync(
+        Structure structure, int[] elements, string unitsCommand, string[] pairCommands, IReadOnlyDictionary<string, string>? environment = null)
     {
         using var directory = new TempDirectory();
         var rotated = LammpsBox.ToStandardOrientation(structure);
@@ -90,7 +99,7 @@ public static class Lammps
             print "RESULT $(pe:%.17g) $(pxx:%.17g) $(pyy:%.17g) $(pzz:%.17g) $(pyz:%.17g) $(pxz:%.17g) $(pxy:%.17g)"
             """;
         await File.WriteAllTextAsync(directory.File("in.lmp"), input);
-        await RunAsync(directory.Path, "in.lmp");
+        await RunAsync(directory.Path, "in.lmp", environment: environment);
 
         var resultLine = File.ReadLines(directory.File("log.lammps")).Last(line => line.StartsWith("RESULT ", StringComparison.Ordinal));
         var values = resultLine.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)

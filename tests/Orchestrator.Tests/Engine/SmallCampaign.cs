@@ -10,8 +10,10 @@ internal static class SmallCampaign
     /// <remarks>With <paramref name="explore"/> each iteration explores with two short MD walkers and selects by MaxVol
     /// instead of generating rattled copies, and validates on the held-out share of the initial structures.</remarks>
     /// <remarks>With <paramref name="survival"/> (a flow mapping) the validate step of the exploring loop also runs the survival test.</remarks>
+    /// <remarks>With <paramref name="model"/> (a flow mapping) another student than the level-8 MTP.</remarks>
     public static string Write(
-        string folder, int initialCopies = 6, int loopCopies = 4, int iterations = 3, string? extra = null, bool explore = false, string? survival = null)
+        string folder, int initialCopies = 6, int loopCopies = 4, int iterations = 3, string? extra = null, bool explore = false, string? survival = null,
+        string? model = null)
     {
         var crystal = Zincblende.Conventional(5.431, 14, 14);
         StructureFiles.Write(Path.Combine(folder, "si8.extxyz"), [crystal], StructureFiles.ResolveFormat("si8.extxyz", null));
@@ -19,7 +21,7 @@ internal static class SmallCampaign
             name: small
             seed: 11
             species: [Si]
-            model: {"{"} kind: mtp, level: 8, min_dist: 2.0, max_dist: 4.5, radial_basis_size: 6 {"}"}
+            model: {model ?? "{ kind: mtp, level: 8, min_dist: 2.0, max_dist: 4.5, radial_basis_size: 6 }"}
             reference: {"{"} kind: potential, potential: sw {"}"}
             initial:
               - generate: {"{"} kind: rattle, source: si8.extxyz, sigma: 0.1, copies: {initialCopies} {"}"}
