@@ -296,7 +296,8 @@ public sealed partial class CampaignEngine
                 var refineSteps = fitStep.RefineSteps ?? campaign.Fit.RefineSteps;
                 // Refinement continues from the model in use, so a few steps per iteration add up over the campaign; a
                 // linear fit alone always starts from the template's radial functions.
-                var start = refineSteps > 0 && CurrentModel() is { } inUse ? inUse.Potential : InitialModel();
+                var start = refineSteps > 0 && CurrentModel() is { } inUse && StudentModel.Of(inUse.Potential) == StudentModels.KindOf(campaign.Model)
+                    ? inUse.Potential : InitialModel();
                 FitActivity.Run(context, start, FitOptions(), cancellationToken, ValidationHashes(), guard, refineSteps);
                 break;
             case ExploreStep explore:

@@ -34,6 +34,9 @@ public sealed class SnapStudentCampaignTests : IDisposable
         var file = SmallCampaign.Write(folder.Path, iterations: 2, explore: true, survival: "{ runs: 2, steps: 200, temperature: 900 }", model: Model);
         var workdir = SmallCampaign.Workdir(folder.Path);
 
+        var validate = await AlRunner.Run("validate", file);
+        validate.StandardOutput.Should().Contain("  model      snap twojmax 4 (14 components), rcutfac 4.5, rfac0 0.99363, rmin0 0 Å, switch on, bzero on; Si radius 0.5 weight 1");
+
         var run = await AlRunner.Run("run", file);
 
         run.ExitCode.Should().Be(0, run.StandardError);
