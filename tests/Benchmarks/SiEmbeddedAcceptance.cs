@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ActiveLearning.Activities.Exploration;
+using ActiveLearning.Activities.Fitting;
 using ActiveLearning.Activities.Selection;
 using ActiveLearning.Activities.Validation;
 using ActiveLearning.Atomistics;
 using ActiveLearning.Atomistics.Formats;
 using ActiveLearning.Atomistics.Potentials;
-using ActiveLearning.Atomistics.Potentials.Mtp;
 using ActiveLearning.Orchestrator.Cli;
 using ActiveLearning.TestSupport;
 
@@ -60,9 +60,11 @@ internal static partial class SiEmbeddedAcceptance
     /// <summary>The final model's held-out errors and survival.</summary>
     public static async Task<AcceptanceResult> CheckAsync(string workdir, int survivalRuns, int survivalSteps, CancellationToken cancellationToken)
     {
-        var modelPath = Directory.EnumerateFiles(Path.Combine(workdir, "iterations"), "model.mtp", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Last();
+        // The last iteration's model of either student kind (the same campaign with model: { kind: snap } checks alike).
+        var modelPath = Directory.EnumerateFiles(Path.Combine(workdir, "iterations"), "model.*", SearchOption.AllDirectories)
+            .Where(p => Path.GetFileName(p) is "model.mtp" or "model.snapcoeff").Order(StringComparer.Ordinal).Last();
         var datasetPath = Path.Combine(Path.GetDirectoryName(modelPath)!, "dataset.extxyz");
-        var model = new MomentTensorPotential(MtpFile.Read(modelPath), [14]);
+        var model = StudentModel.OfFile(modelPath).Load(modelPath, [14]);
         var training = StructureFiles.ReadAll(datasetPath);
         var heldOut = new ValidationSet(SiliconDataset.Frames(60, temperatures: 6, seed: 7001));
         var errors = heldOut.Evaluate(model, cancellationToken: cancellationToken).Overall;
