@@ -40,6 +40,12 @@ public sealed record Campaign
 
     /// <summary>The learning loop; required.</summary>
     public required LoopSpec Loop { get; init; }
+
+    /// <summary>
+    /// Steps run once after a stop rule ended the loop (fit and validate only), e.g. a last fit that refines the radial
+    /// functions, too costly for every iteration; default none. They run as one more iteration that adds no structure.
+    /// </summary>
+    public ImmutableArray<CampaignStep> Final { get; init; } = [];
 }
 
 /// <summary>A path from a campaign file: as written (hashed, so moving a campaign keeps its hash) and resolved.</summary>

@@ -1,7 +1,9 @@
+using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ActiveLearning.Orchestrator.Campaigns;
 
@@ -50,8 +52,27 @@ public static class CampaignJson
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         };
         options.Converters.Add(new PathConverter(writtenPaths));
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyFinal } };
+        options.MakeReadOnly();
         return options;
+    }
+
+    // Campaigns written before the final section existed keep their definition hash (and so resume without a change to
+    // accept) as long as they do not use it.
+    private static void OmitEmptyFinal(JsonTypeInfo type)
+    {
+        if (type.Type != typeof(Campaign))
+        {
+            return;
+        }
+
+        foreach (var property in type.Properties)
+        {
+            if (property.Name == "final")
+            {
+                property.ShouldSerialize = (_, value) => value is ImmutableArray<CampaignStep> { IsDefaultOrEmpty: false };
+            }
+        }
     }
 
     private sealed class PathConverter(bool written) : JsonConverter<CampaignPath>

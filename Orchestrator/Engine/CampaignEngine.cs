@@ -60,7 +60,7 @@ public sealed partial class CampaignEngine
         string At(CampaignStep step) => step.Location is { } l
             ? string.Create(CultureInfo.InvariantCulture, $"{file}:{l.Line}:{l.Column}: {l.Path}")
             : $"{file}: {step.Keyword}";
-        foreach (var step in campaign.Initial.Concat(campaign.Loop.Steps))
+        foreach (var step in campaign.Initial.Concat(campaign.Loop.Steps).Concat(campaign.Final))
         {
             switch (step)
             {
@@ -123,26 +123,42 @@ public sealed partial class CampaignEngine
 
         RemoveStaleTemporaryFiles();
 
-        if (campaign.Initial.Length > 0 && await RunIterationAsync(0, campaign.Initial, cancellationToken) is { } failure)
+        if (campaign.Initial.Length > 0 && await RunIterationAsync(0, campaign.Initial, "initial", cancellationToken) is { } failure)
         {
             return failure;
         }
 
         for (var iteration = 1; ; iteration++)
         {
-            var stop = StopReason(iteration);
+            // Once the final steps have begun, the stop rule that started them stands: judged again, it would see their
+            // results (a validation of this iteration, one more quiet iteration) instead of the loop's.
+            var stop = store.Iterations().FirstOrDefault(i => i.Number == iteration)?.StopReason ?? StopReason(iteration);
             if (stop is not null)
             {
-                store.SetCampaignState("finished", stop);
-                log.Information("Campaign {Name} finished: {Reason}", campaign.Name, stop);
-                return new EngineResult(true, stop);
+                return await FinishAsync(iteration, stop, cancellationToken);
             }
 
-            if (await RunIterationAsync(iteration, campaign.Loop.Steps, cancellationToken) is { } failed)
+            if (await RunIterationAsync(iteration, campaign.Loop.Steps, "loop.steps", cancellationToken) is { } failed)
             {
                 return failed;
             }
         }
+    }
+
+    private async Task<EngineResult> FinishAsync(int iteration, string stop, CancellationToken cancellationToken)
+    {
+        if (campaign.Final.Length > 0)
+        {
+            log.Information("Loop ended ({Reason}); the final steps run as iteration {Iteration}", stop, iteration);
+            if (await RunIterationAsync(iteration, campaign.Final, "final", cancellationToken, stop) is { } failed)
+            {
+                return failed;
+            }
+        }
+
+        store.SetCampaignState("finished", stop);
+        log.Information("Campaign {Name} finished: {Reason}", campaign.Name, stop);
+        return new EngineResult(true, stop);
     }
 
     // A process killed while writing an artifact leaves its temporary file (".NAME.GUID.tmp") beside the target; the
@@ -214,7 +230,8 @@ public sealed partial class CampaignEngine
         return null;
     }
 
-    private async Task<EngineResult?> RunIterationAsync(int iteration, IReadOnlyList<CampaignStep> steps, CancellationToken cancellationToken)
+    private async Task<EngineResult?> RunIterationAsync(
+        int iteration, IReadOnlyList<CampaignStep> steps, string section, CancellationToken cancellationToken, string? stopReason = null)
     {
         var existing = store.Iterations().FirstOrDefault(i => i.Number == iteration);
         if (existing?.State == "finished")
@@ -222,12 +239,12 @@ public sealed partial class CampaignEngine
             return null;
         }
 
-        store.BeginIteration(iteration);
-        log.Information("Iteration {Iteration} {What}", iteration, iteration == 0 ? "(initial steps)" : "started");
+        store.BeginIteration(iteration, stopReason);
+        log.Information("Iteration {Iteration} {What}", iteration, section switch { "initial" => "(initial steps)", "final" => "(final steps)", _ => "started" });
         for (var index = 0; index < steps.Count; index++)
         {
             var step = steps[index];
-            var path = step.Location?.Path ?? string.Create(CultureInfo.InvariantCulture, $"{(iteration == 0 ? "initial" : "loop.steps")}[{index}]");
+            var path = step.Location?.Path ?? string.Create(CultureInfo.InvariantCulture, $"{section}[{index}]");
             var previous = store.FindStepRun(iteration, index);
             if (previous?.State == "finished")
             {
