@@ -386,6 +386,13 @@ public sealed record LabelStep(string On) : CampaignStep
 /// <param name="RefineSteps">Overrides <see cref="FitSpec.RefineSteps"/> for this step (0–1000); default none.</param>
 public sealed record FitStep(int? RefineSteps) : CampaignStep
 {
+    /// <summary>
+    /// Whether a new model worse than the one in use on the validation set is refused (the fit guard); default true.
+    /// Off, the new model is always adopted — for a fit the validation set cannot judge, e.g. a final refinement when the
+    /// validation set holds only initial structures unlike the explored ones.
+    /// </summary>
+    public bool Guard { get; init; } = true;
+
     /// <inheritdoc/>
     public override string Keyword => "fit";
 }

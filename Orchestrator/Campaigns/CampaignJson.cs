@@ -52,25 +52,24 @@ public static class CampaignJson
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         };
         options.Converters.Add(new PathConverter(writtenPaths));
-        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyFinal } };
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitNewKeysAtDefault } };
         options.MakeReadOnly();
         return options;
     }
 
-    // Campaigns written before the final section existed keep their definition hash (and so resume without a change to
-    // accept) as long as they do not use it.
-    private static void OmitEmptyFinal(JsonTypeInfo type)
+    // Keys added after campaigns were first run are left out at their defaults, so such campaigns keep their definition
+    // hash (and resume without a change to accept) as long as they do not use them.
+    private static void OmitNewKeysAtDefault(JsonTypeInfo type)
     {
-        if (type.Type != typeof(Campaign))
-        {
-            return;
-        }
-
         foreach (var property in type.Properties)
         {
-            if (property.Name == "final")
+            if (type.Type == typeof(Campaign) && property.Name == "final")
             {
                 property.ShouldSerialize = (_, value) => value is ImmutableArray<CampaignStep> { IsDefaultOrEmpty: false };
+            }
+            else if (type.Type == typeof(FitStep) && property.Name == "guard")
+            {
+                property.ShouldSerialize = (_, value) => value is false;
             }
         }
     }

@@ -604,12 +604,15 @@ public static partial class CampaignParser
 
         private FitStep? ReadFitStep(YamlNode node, string what)
         {
-            if (Open(node, what, "refine_steps") is not { } map)
+            if (Open(node, what, "refine_steps", "guard") is not { } map)
             {
                 return null;
             }
 
-            return new FitStep(map.Optional("refine_steps", n => Int(n, what + ".refine_steps", 0, 1000)));
+            return new FitStep(map.Optional("refine_steps", n => Int(n, what + ".refine_steps", 0, 1000)))
+            {
+                Guard = map.Optional("guard", n => Boolean(n, what + ".guard")) ?? true,
+            };
         }
 
         private ValidateStep? ReadValidate(YamlNode node, string what)

@@ -309,7 +309,7 @@ public sealed partial class CampaignEngine
                 var validation = Validation();
                 // The validation set is a slice of the initial structures, random cells included, whose energies per atom
                 // swing with every refit while the forces improve: the guard judges by forces, which MD depends on.
-                var guard = validation is null || iteration == 0 ? null : new FitGuardSettings(validation, CurrentModel() is { } current
+                var guard = validation is null || iteration == 0 || !fitStep.Guard ? null : new FitGuardSettings(validation, CurrentModel() is { } current
                     ? new PreviousModel(current.Potential, current.FullPath) : null, ForcesOnly: true);
                 var refineSteps = fitStep.RefineSteps ?? campaign.Fit.RefineSteps;
                 // Refinement continues from the model in use, so a few steps per iteration add up over the campaign; a
@@ -371,7 +371,8 @@ public sealed partial class CampaignEngine
             return validationStructures;
         }
 
-        var fraction = campaign.Loop.Steps.OfType<ValidateStep>().Select(v => v.Fraction).FirstOrDefault();
+        // A campaign validating only in its final steps still holds its validation set out of every fit from the start.
+        var fraction = campaign.Loop.Steps.Concat(campaign.Final).OfType<ValidateStep>().Select(v => v.Fraction).FirstOrDefault();
         var initial = store.LabelledDataset(0).Structures;
         var initialLabelled = store.Iterations().Any(i => i.Number == 0 && i.State == "finished")
             || campaign.Initial.Length == 0;

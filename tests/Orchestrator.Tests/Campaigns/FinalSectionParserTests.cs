@@ -27,6 +27,7 @@ public sealed class FinalSectionParserTests : IDisposable
     [InlineData("  - explore: { walkers: 1 }", "'explore' is not a step of final; expected fit or validate")]
     [InlineData("  - label: {}", "'label' is not a step of final; expected fit or validate")]
     [InlineData("  - fit: { refine_steps: -1 }", "final[0].fit.refine_steps")]
+    [InlineData("  - fit: { guard: maybe }", "final[0].fit.guard")]
     public void Other_steps_and_wrong_settings_in_final_are_errors_with_their_line(string step, string message)
     {
         var errors = Errors(folder, Minimal + "\nfinal:\n" + step + "\n");
@@ -43,5 +44,20 @@ public sealed class FinalSectionParserTests : IDisposable
         CampaignJson.Serialize(without).Should().NotContain("\"final\"");
         CampaignJson.Serialize(with).Should().Contain("\"final\"");
         CampaignJson.DefinitionHash(with).Should().NotBe(CampaignJson.DefinitionHash(without));
+    }
+
+    [Fact]
+    public void Fit_guard_defaults_to_on_and_only_guard_false_changes_the_hash()
+    {
+        var plain = Parse(folder, Minimal);
+        var on = Parse(folder, Minimal.Replace("- fit: {}", "- fit: { guard: true }", StringComparison.Ordinal));
+        var off = Parse(folder, Minimal.Replace("- fit: {}", "- fit: { guard: false }", StringComparison.Ordinal));
+
+        plain.Loop.Steps[1].Should().BeOfType<FitStep>().Which.Guard.Should().BeTrue();
+        off.Loop.Steps[1].Should().BeOfType<FitStep>().Which.Guard.Should().BeFalse();
+        CampaignJson.DefinitionHash(on).Should().Be(CampaignJson.DefinitionHash(plain), "guard: true is the default written out");
+        CampaignJson.Serialize(plain).Should().NotContain("\"guard\"");
+        CampaignJson.Serialize(off).Should().Contain("\"guard\": false");
+        CampaignJson.DefinitionHash(off).Should().NotBe(CampaignJson.DefinitionHash(plain));
     }
 }

@@ -26,7 +26,7 @@ public sealed class FinalStepsTests : IDisposable
     [Fact]
     public async Task The_final_steps_run_once_after_the_loop_as_one_more_iteration_that_adds_nothing()
     {
-        var file = SmallCampaign.Write(folder.Path, iterations: 2, explore: true, extra: Final);
+        var file = SmallCampaign.Write(folder.Path, iterations: 2, explore: true, extra: Final.Replace("refine_steps: 2", "refine_steps: 2, guard: false", StringComparison.Ordinal));
 
         var run = await AlRunner.Run("run", file);
 
@@ -43,6 +43,8 @@ public sealed class FinalStepsTests : IDisposable
         final.GetProperty("validations").GetArrayLength().Should().Be(1);
         final.GetProperty("models").GetArrayLength().Should().Be(1, "the final fit writes a model (kept or adopted by the guard)");
         final.GetProperty("models")[0].GetProperty("path").GetString().Should().Be("iterations/003/model.mtp");
+        Metrics(final).TryGetProperty("Guard", out _).Should().BeFalse("guard: false adopts the final fit unjudged");
+        Metrics(iterations[2]).GetProperty("Guard").GetString().Should().StartWith("Kept the", "the loop's fits are guarded");
         var status = await AlRunner.Run("status", SmallCampaign.Workdir(folder.Path), "--json");
         using var statusJson = JsonDocument.Parse(status.StandardOutput);
         statusJson.RootElement.GetProperty("state").GetString().Should().Be("finished");
@@ -93,6 +95,12 @@ public sealed class FinalStepsTests : IDisposable
         reopened.Iterations().Select(i => i.Number).Should().Equal(0, 1, 2);
         new[] { reopened.FindStepRun(2, 0), reopened.FindStepRun(2, 1) }.Select(r => (r!.StepPath, r.State)).Should().Equal(("final[0]", "finished"), ("final[1]", "finished"));
         reopened.ReadCampaign().State.Should().Be("finished");
+    }
+
+    private static JsonElement Metrics(JsonElement iteration)
+    {
+        var metrics = iteration.GetProperty("models")[0].GetProperty("metrics");
+        return metrics.ValueKind == JsonValueKind.String ? JsonDocument.Parse(metrics.GetString()!).RootElement : metrics;
     }
 
     private sealed class CancelWhenBegun(string step, CancellationTokenSource stop) : IStepProgressDisplay
