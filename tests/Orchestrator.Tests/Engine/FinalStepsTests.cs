@@ -50,6 +50,10 @@ public sealed class FinalStepsTests : IDisposable
         statusJson.RootElement.GetProperty("state").GetString().Should().Be("finished");
         statusJson.RootElement.GetProperty("stop_reason").GetString().Should().Be("max_iterations 2 reached");
 
+        var report = await AlRunner.Run("report", SmallCampaign.Workdir(folder.Path));
+        report.ExitCode.Should().Be(0, report.StandardError);
+        report.StandardOutput.Should().MatchRegex(@"(?m)^\s*3 \(final\)\s+finished");
+
         var again = await AlRunner.Run("resume", SmallCampaign.Workdir(folder.Path));
         again.ExitCode.Should().Be(0, again.StandardError);
         var after = await AlRunner.Run("audit", SmallCampaign.Workdir(folder.Path), "--json");
