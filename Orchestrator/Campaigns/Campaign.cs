@@ -40,6 +40,12 @@ public sealed record Campaign
 
     /// <summary>The learning loop; required.</summary>
     public required LoopSpec Loop { get; init; }
+
+    /// <summary>
+    /// Steps run once after a stop rule ended the loop (fit and validate only), e.g. a last fit that refines the radial
+    /// functions, too costly for every iteration; default none. They run as one more iteration that adds no structure.
+    /// </summary>
+    public ImmutableArray<CampaignStep> Final { get; init; } = [];
 }
 
 /// <summary>A path from a campaign file: as written (hashed, so moving a campaign keeps its hash) and resolved.</summary>
@@ -384,6 +390,13 @@ public sealed record LabelStep(string On) : CampaignStep
 /// <param name="RefineSteps">Overrides <see cref="FitSpec.RefineSteps"/> for this step (0–1000); default none.</param>
 public sealed record FitStep(int? RefineSteps) : CampaignStep
 {
+    /// <summary>
+    /// Whether a new model worse than the one in use on the validation set is refused (the fit guard); default true.
+    /// Off, the new model is always adopted — for a fit the validation set cannot judge, e.g. a final refinement when the
+    /// validation set holds only initial structures unlike the explored ones.
+    /// </summary>
+    public bool Guard { get; init; } = true;
+
     /// <inheritdoc/>
     public override string Keyword => "fit";
 }

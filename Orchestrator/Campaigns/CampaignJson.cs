@@ -1,7 +1,9 @@
+using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ActiveLearning.Orchestrator.Campaigns;
 
@@ -50,8 +52,26 @@ public static class CampaignJson
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         };
         options.Converters.Add(new PathConverter(writtenPaths));
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitNewKeysAtDefault } };
+        options.MakeReadOnly();
         return options;
+    }
+
+    // Keys added after campaigns were first run are left out at their defaults, so such campaigns keep their definition
+    // hash (and resume without a change to accept) as long as they do not use them.
+    private static void OmitNewKeysAtDefault(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+        {
+            if (type.Type == typeof(Campaign) && property.Name == "final")
+            {
+                property.ShouldSerialize = (_, value) => value is ImmutableArray<CampaignStep> { IsDefaultOrEmpty: false };
+            }
+            else if (type.Type == typeof(FitStep) && property.Name == "guard")
+            {
+                property.ShouldSerialize = (_, value) => value is false;
+            }
+        }
     }
 
     private sealed class PathConverter(bool written) : JsonConverter<CampaignPath>

@@ -108,7 +108,7 @@ public static partial class CampaignParser
                 return null;
             }
 
-            var top = Open(document, "the campaign", "name", "workdir", "seed", "species", "model", "reference", "clusters", "fit", "initial", "loop");
+            var top = Open(document, "the campaign", "name", "workdir", "seed", "species", "model", "reference", "clusters", "fit", "initial", "loop", "final");
             if (top is null)
             {
                 return null;
@@ -125,6 +125,7 @@ public static partial class CampaignParser
             var fit = top.Optional("fit", ReadFit) ?? new FitSpec();
             var initial = top.Optional("initial", n => ReadSteps(n, "initial", clusters, species, loop: false)) ?? [];
             var loop = top.Required("loop", n => ReadLoop(n, clusters, species));
+            var final = top.Optional("final", n => ReadSteps(n, "final", clusters, species, loop: false, final: true)) ?? [];
             if (Errors.Count > 0 || name is null || species is null || model is null || reference is null || loop is null)
             {
                 return null;
@@ -142,6 +143,7 @@ public static partial class CampaignParser
                 Fit = fit,
                 Initial = initial,
                 Loop = loop,
+                Final = final,
             };
         }
 
@@ -378,9 +380,9 @@ public static partial class CampaignParser
         }
 
         private ImmutableArray<CampaignStep>? ReadSteps(
-            YamlNode node, string what, ImmutableSortedDictionary<string, ClusterSpec> clusters, ImmutableArray<string>? species, bool loop)
+            YamlNode node, string what, ImmutableSortedDictionary<string, ClusterSpec> clusters, ImmutableArray<string>? species, bool loop, bool final = false)
         {
-            var expected = loop ? "generate, explore, select, label, fit or validate" : "generate, label, fit or validate";
+            var expected = loop ? "generate, explore, select, label, fit or validate" : final ? "fit or validate" : "generate, label, fit or validate";
             if (Sequence(node, what, $"a list of steps ({expected})") is not { } items)
             {
                 return null;
@@ -399,10 +401,10 @@ public static partial class CampaignParser
 
                 var (keyNode, value) = single.Children.First();
                 var keyword = (keyNode as YamlScalarNode)?.Value;
-                var allowed = loop ? new[] { "generate", "explore", "select", "label", "fit", "validate" } : ["generate", "label", "fit", "validate"];
+                string[] allowed = loop ? ["generate", "explore", "select", "label", "fit", "validate"] : final ? ["fit", "validate"] : ["generate", "label", "fit", "validate"];
                 if (keyword is null || !allowed.Contains(keyword))
                 {
-                    Error(keyNode, $"{where}: '{keyword}' is not a step {(loop ? "of the loop" : "of initial")}; expected {expected}");
+                    Error(keyNode, $"{where}: '{keyword}' is not a step {(loop ? "of the loop" : final ? "of final" : "of initial")}; expected {expected}");
                     continue;
                 }
 
@@ -582,14 +584,17 @@ public static partial class CampaignParser
 
         private FitStep? ReadFitStep(YamlNode node, string what)
         {
-            if (Open(node, what, "refine_steps") is not { } map)
+            if (Open(node, what, "refine_steps", "guard") is not { } map)
             {
                 return null;
             }
 
             RefuseForSnap(map, "refine_steps", what);
 
-            return new FitStep(map.Optional("refine_steps", n => Int(n, what + ".refine_steps", 0, 1000)));
+            return new FitStep(map.Optional("refine_steps", n => Int(n, what + ".refine_steps", 0, 1000)))
+            {
+                Guard = map.Optional("guard", n => Boolean(n, what + ".guard")) ?? true,
+            };
         }
 
         private ValidateStep? ReadValidate(YamlNode node, string what)

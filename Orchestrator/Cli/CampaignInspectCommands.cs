@@ -337,7 +337,7 @@ internal static class CampaignInspectCommands
         foreach (var iteration in report.Iterations)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"Iteration {iteration.Iteration} ({iteration.State}): {iteration.Added.Count} added, {iteration.Rejected.Count} rejected, {iteration.LabelFailures.Count} label failures");
+                $"Iteration {iteration.Iteration} ({iteration.State}{(iteration.FinalAfter is { } why ? $"; final steps after {why}" : string.Empty)}): {iteration.Added.Count} added, {iteration.Rejected.Count} rejected, {iteration.LabelFailures.Count} label failures");
             foreach (var structure in iteration.Added)
             {
                 AppendStructure(text, structure);

@@ -75,6 +75,11 @@ internal static class ValidateCommand
         text.AppendLine(CultureInfo.InvariantCulture, $"  initial    {Steps(campaign.Initial)}");
         text.AppendLine(CultureInfo.InvariantCulture,
             $"  loop       {Steps(campaign.Loop.Steps)}; at most {campaign.Loop.MaxIterations} iterations");
+        if (campaign.Final.Length > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  final      {Steps(campaign.Final)}");
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"  hash       {CampaignJson.DefinitionHash(campaign)}");
         return text.ToString();
     }

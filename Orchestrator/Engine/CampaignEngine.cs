@@ -59,7 +59,7 @@ public sealed partial class CampaignEngine
         string At(CampaignStep step) => step.Location is { } l
             ? string.Create(CultureInfo.InvariantCulture, $"{file}:{l.Line}:{l.Column}: {l.Path}")
             : $"{file}: {step.Keyword}";
-        foreach (var step in campaign.Initial.Concat(campaign.Loop.Steps))
+        foreach (var step in campaign.Initial.Concat(campaign.Loop.Steps).Concat(campaign.Final))
         {
             switch (step)
             {
@@ -122,26 +122,42 @@ public sealed partial class CampaignEngine
 
         RemoveStaleTemporaryFiles();
 
-        if (campaign.Initial.Length > 0 && await RunIterationAsync(0, campaign.Initial, cancellationToken) is { } failure)
+        if (campaign.Initial.Length > 0 && await RunIterationAsync(0, campaign.Initial, "initial", cancellationToken) is { } failure)
         {
             return failure;
         }
 
         for (var iteration = 1; ; iteration++)
         {
-            var stop = StopReason(iteration);
+            // Once the final steps have begun, the stop rule that started them stands: judged again, it would see their
+            // results (a validation of this iteration, one more quiet iteration) instead of the loop's.
+            var stop = store.Iterations().FirstOrDefault(i => i.Number == iteration)?.StopReason ?? StopReason(iteration);
             if (stop is not null)
             {
-                store.SetCampaignState("finished", stop);
-                log.Information("Campaign {Name} finished: {Reason}", campaign.Name, stop);
-                return new EngineResult(true, stop);
+                return await FinishAsync(iteration, stop, cancellationToken);
             }
 
-            if (await RunIterationAsync(iteration, campaign.Loop.Steps, cancellationToken) is { } failed)
+            if (await RunIterationAsync(iteration, campaign.Loop.Steps, "loop.steps", cancellationToken) is { } failed)
             {
                 return failed;
             }
         }
+    }
+
+    private async Task<EngineResult> FinishAsync(int iteration, string stop, CancellationToken cancellationToken)
+    {
+        if (campaign.Final.Length > 0)
+        {
+            log.Information("Loop ended ({Reason}); the final steps run as iteration {Iteration}", stop, iteration);
+            if (await RunIterationAsync(iteration, campaign.Final, "final", cancellationToken, stop) is { } failed)
+            {
+                return failed;
+            }
+        }
+
+        store.SetCampaignState("finished", stop);
+        log.Information("Campaign {Name} finished: {Reason}", campaign.Name, stop);
+        return new EngineResult(true, stop);
     }
 
     // A process killed while writing an artifact leaves its temporary file (".NAME.GUID.tmp") beside the target; the
@@ -213,7 +229,8 @@ public sealed partial class CampaignEngine
         return null;
     }
 
-    private async Task<EngineResult?> RunIterationAsync(int iteration, IReadOnlyList<CampaignStep> steps, CancellationToken cancellationToken)
+    private async Task<EngineResult?> RunIterationAsync(
+        int iteration, IReadOnlyList<CampaignStep> steps, string section, CancellationToken cancellationToken, string? stopReason = null)
     {
         var existing = store.Iterations().FirstOrDefault(i => i.Number == iteration);
         if (existing?.State == "finished")
@@ -221,12 +238,12 @@ public sealed partial class CampaignEngine
             return null;
         }
 
-        store.BeginIteration(iteration);
-        log.Information("Iteration {Iteration} {What}", iteration, iteration == 0 ? "(initial steps)" : "started");
+        store.BeginIteration(iteration, stopReason);
+        log.Information("Iteration {Iteration} {What}", iteration, section switch { "initial" => "(initial steps)", "final" => "(final steps)", _ => "started" });
         for (var index = 0; index < steps.Count; index++)
         {
             var step = steps[index];
-            var path = step.Location?.Path ?? string.Create(CultureInfo.InvariantCulture, $"{(iteration == 0 ? "initial" : "loop.steps")}[{index}]");
+            var path = step.Location?.Path ?? string.Create(CultureInfo.InvariantCulture, $"{section}[{index}]");
             var previous = store.FindStepRun(iteration, index);
             if (previous?.State == "finished")
             {
@@ -291,7 +308,7 @@ public sealed partial class CampaignEngine
                 var validation = Validation();
                 // The validation set is a slice of the initial structures, random cells included, whose energies per atom
                 // swing with every refit while the forces improve: the guard judges by forces, which MD depends on.
-                var guard = validation is null || iteration == 0 ? null : new FitGuardSettings(validation, CurrentModel() is { } current
+                var guard = validation is null || iteration == 0 || !fitStep.Guard ? null : new FitGuardSettings(validation, CurrentModel() is { } current
                     ? new PreviousModel(current.Potential, current.FullPath) : null, ForcesOnly: true);
                 var refineSteps = fitStep.RefineSteps ?? campaign.Fit.RefineSteps;
                 // Refinement continues from the model in use, so a few steps per iteration add up over the campaign; a
@@ -354,7 +371,8 @@ public sealed partial class CampaignEngine
             return validationStructures;
         }
 
-        var fraction = campaign.Loop.Steps.OfType<ValidateStep>().Select(v => v.Fraction).FirstOrDefault();
+        // A campaign validating only in its final steps still holds its validation set out of every fit from the start.
+        var fraction = campaign.Loop.Steps.Concat(campaign.Final).OfType<ValidateStep>().Select(v => v.Fraction).FirstOrDefault();
         var initial = store.LabelledDataset(0).Structures;
         var initialLabelled = store.Iterations().Any(i => i.Number == 0 && i.State == "finished")
             || campaign.Initial.Length == 0;

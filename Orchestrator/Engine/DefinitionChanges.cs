@@ -38,8 +38,10 @@ internal static class DefinitionChanges
         Compare("fit", old.Fit, edited.Fit, "the next fit uses the new settings");
         Compare("clusters", old.Clusters, edited.Clusters, "jobs submitted from now on use the new clusters");
         Compare("loop.max_iterations and stop_when", new { old.Loop.MaxIterations, old.Loop.StopWhen }, new { edited.Loop.MaxIterations, edited.Loop.StopWhen }, "checked before each new iteration");
-        CompareSteps(lines, "initial", old.Initial, edited.Initial, store, loop: false);
-        CompareSteps(lines, "loop.steps", old.Loop.Steps, edited.Loop.Steps, store, loop: true);
+        const string FinalIterations = "SELECT number FROM iterations WHERE stop_reason IS NOT NULL";
+        CompareSteps(lines, "initial", old.Initial, edited.Initial, store, "iteration = 0");
+        CompareSteps(lines, "loop.steps", old.Loop.Steps, edited.Loop.Steps, store, $"iteration >= 1 AND iteration NOT IN ({FinalIterations})");
+        CompareSteps(lines, "final", old.Final, edited.Final, store, $"iteration IN ({FinalIterations})");
         if (lines.Count == 0)
         {
             lines.Add("  the two definitions mean the same but are written differently (paths as written differ)");
@@ -48,7 +50,7 @@ internal static class DefinitionChanges
         return string.Join(Environment.NewLine, lines);
     }
 
-    private static void CompareSteps(List<string> lines, string what, IReadOnlyList<CampaignStep> before, IReadOnlyList<CampaignStep> after, CampaignStore store, bool loop)
+    private static void CompareSteps(List<string> lines, string what, IReadOnlyList<CampaignStep> before, IReadOnlyList<CampaignStep> after, CampaignStore store, string iterations)
     {
         var count = Math.Max(before.Count, after.Count);
         for (var i = 0; i < count; i++)
@@ -62,7 +64,7 @@ internal static class DefinitionChanges
                 continue;
             }
 
-            var finished = store.StepRuns("WHERE step_index = $s AND state = 'finished' AND " + (loop ? "iteration >= 1" : "iteration = 0"), ("$s", i))
+            var finished = store.StepRuns("WHERE step_index = $s AND state = 'finished' AND " + iterations, ("$s", i))
                 .Select(r => r.Iteration).ToList();
             var ran = finished.Count == 0
                 ? "it has not finished in any iteration yet, so it runs with the new settings"

@@ -119,7 +119,11 @@ public sealed record AuditWalker(int Walker, string StopReason, int StepsDone, d
 /// <param name="Validations">Validate steps' measurements.</param>
 public sealed record AuditIteration(
     int Iteration, string State, IReadOnlyList<AuditStructure> Added, IReadOnlyList<AuditRejection> Rejected, IReadOnlyList<AuditLabel> LabelFailures,
-    IReadOnlyList<AuditModel> Models, IReadOnlyList<AuditWalker> Walkers, IReadOnlyList<AuditValidation> Validations);
+    IReadOnlyList<AuditModel> Models, IReadOnlyList<AuditWalker> Walkers, IReadOnlyList<AuditValidation> Validations)
+{
+    /// <summary>For the iteration of the campaign's <c>final</c> steps, the stop rule that ended the loop; otherwise <see langword="null"/>.</summary>
+    public string? FinalAfter { get; init; }
+}
 
 /// <summary>One event of the append-only log.</summary>
 /// <param name="Time">UTC, ISO 8601.</param>
@@ -157,7 +161,7 @@ public sealed record AuditReport(string Schema, string Campaign, IReadOnlyList<A
             var structures = store.AuditStructures("s.iteration = $n", ("$n", row.Number));
             iterations.Add(new AuditIteration(
                 row.Number, row.State, structures, store.AuditRejections(row.Number), store.AuditLabelFailures(row.Number), store.AuditModels(row.Number),
-                store.AuditWalkers(row.Number), store.AuditValidations(row.Number)));
+                store.AuditWalkers(row.Number), store.AuditValidations(row.Number)) { FinalAfter = row.StopReason });
         }
 
         return new AuditReport(SchemaName, store.ReadCampaign().Name, iterations, null, []);

@@ -41,7 +41,11 @@ public sealed record ReportExploration(IReadOnlyList<double> Gammas, double MaxG
 /// <param name="Model"><c>new</c> (first model), <c>replaced</c>, <c>kept</c> (the fit guard kept the previous model) or null (no fit).</param>
 /// <param name="Guard">The fit guard's decision in words, when it judged.</param>
 public sealed record ReportIteration(
-    int Iteration, string State, int Added, int Labelled, int Failed, ReportExploration? Exploration, ReportValidation? Validation, string? Model, string? Guard);
+    int Iteration, string State, int Added, int Labelled, int Failed, ReportExploration? Exploration, ReportValidation? Validation, string? Model, string? Guard)
+{
+    /// <summary>Whether the iteration ran the campaign's <c>final</c> steps, after the loop.</summary>
+    public bool Final { get; init; }
+}
 
 /// <summary>
 /// What <c>al report</c> shows, per iteration, all from the store: counts, models and validations (the audit's queries),
@@ -81,7 +85,10 @@ public sealed record CampaignReport(string Campaign, string State, string? StopR
 
             rows.Add(new ReportIteration(
                 iteration.Iteration, iteration.State, iteration.Added.Count, labelled.GetValueOrDefault(iteration.Iteration), iteration.LabelFailures.Count,
-                explorations.GetValueOrDefault(iteration.Iteration), validations.GetValueOrDefault(iteration.Iteration), model, guard));
+                explorations.GetValueOrDefault(iteration.Iteration), validations.GetValueOrDefault(iteration.Iteration), model, guard)
+            {
+                Final = iteration.FinalAfter is not null,
+            });
         }
 
         return new CampaignReport(campaign.Name, campaign.State, campaign.StopReason, rows);

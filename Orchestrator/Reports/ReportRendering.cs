@@ -116,7 +116,7 @@ public static partial class ReportRendering
 
     private static string[] Cells(ReportIteration row, bool phonons) =>
     [
-        Inv($"{row.Iteration}"), row.State, Inv($"{row.Added}"), Inv($"{row.Labelled}"), Inv($"{row.Failed}"),
+        Inv($"{row.Iteration}{(row.Final ? " (final)" : string.Empty)}"), row.State, Inv($"{row.Added}"), Inv($"{row.Labelled}"), Inv($"{row.Failed}"),
         row.Exploration is { } e ? Inv($"{e.Gammas.Count}") : "–",
         row.Exploration is { } x ? Inv($"{x.MaxGamma:F2}") : "–",
         row.Validation?.EnergyRmseMeVPerAtom is { } energy ? Inv($"{energy:F2}") : "–",

@@ -17,7 +17,12 @@ public sealed record CampaignRow(string Name, string FilePath, string Definition
 /// <param name="Number">0 for the initial steps, then 1, 2, …</param>
 /// <param name="State">running or finished.</param>
 /// <param name="Added">Structures added in it, once finished.</param>
-public sealed record IterationRow(int Number, string State, int? Added);
+/// <param name="StopReason">For the iteration of the <c>final</c> steps, the stop rule that ended the loop; otherwise <see langword="null"/>.</param>
+public sealed record IterationRow(int Number, string State, int? Added, string? StopReason = null)
+{
+    /// <summary>Whether this iteration ran the campaign's <c>final</c> steps (after the stop rule <see cref="StopReason"/> held).</summary>
+    public bool IsFinal => StopReason is not null;
+}
 
 /// <summary>One step run's row.</summary>
 /// <param name="Id">Its id.</param>
@@ -214,23 +219,26 @@ public sealed partial class CampaignStore : IDisposable
     public IReadOnlyList<IterationRow> Iterations()
     {
         var rows = new List<IterationRow>();
-        using var command = Command("SELECT number, state, added FROM iterations ORDER BY number");
+        using var command = Command("SELECT number, state, added, stop_reason FROM iterations ORDER BY number");
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            rows.Add(new IterationRow(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2)));
+            rows.Add(new IterationRow(reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
 
         return rows;
     }
 
-    /// <summary>Starts an iteration (no-op when it exists).</summary>
-    public void BeginIteration(int number)
+    /// <summary>Starts an iteration (no-op when it exists); <paramref name="stopReason"/> marks the iteration of the final steps.</summary>
+    public void BeginIteration(int number, string? stopReason = null)
     {
         using var transaction = Begin();
-        if (Execute("INSERT OR IGNORE INTO iterations (number, state, started) VALUES ($n, 'running', $now)", ("$n", number), ("$now", Now())) > 0)
+        if (Execute("INSERT OR IGNORE INTO iterations (number, state, started, stop_reason) VALUES ($n, 'running', $now, $reason)",
+            ("$n", number), ("$now", Now()), ("$reason", stopReason)) > 0)
         {
-            AppendEvent(number, null, "iteration.started", null, string.Create(CultureInfo.InvariantCulture, $"iteration {number} started"));
+            AppendEvent(number, null, "iteration.started", null, stopReason is null
+                ? string.Create(CultureInfo.InvariantCulture, $"iteration {number} started")
+                : string.Create(CultureInfo.InvariantCulture, $"iteration {number} (final steps) started: {stopReason}"));
         }
 
         transaction.Commit();

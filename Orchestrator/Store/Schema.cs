@@ -187,6 +187,12 @@ internal static class Schema
         ALTER TABLE validations ADD COLUMN phonon_rmse REAL;
         ALTER TABLE validations ADD COLUMN phonon_max_error REAL;
         """,
+
+        // 6: the final steps run as one more iteration after a stop rule held; it keeps the rule's reason, so a resume
+        // finishes that iteration instead of judging the stop rules again against its own results.
+        """
+        ALTER TABLE iterations ADD COLUMN stop_reason TEXT;
+        """,
     ];
 
     public static int Version => Migrations.Count;

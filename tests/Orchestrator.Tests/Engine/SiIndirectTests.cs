@@ -34,10 +34,12 @@ public sealed partial class SiIndirectTests : IDisposable
         Pressure().Matches(text).Should().ContainSingle("and its pressure points once");
         StepsSetting().Matches(text).Should().ContainSingle();
         MaxIterations().Matches(text).Should().ContainSingle();
+        FinalRefinement().Matches(text).Should().ContainSingle("the sample refines the student once, in its final steps");
         text = Schedule().Replace(text, "temperature_schedule: [[0, 300], [150, 1500], [200, 2500], [300, 2500], [400, 500], [600, 1000]]");
         text = Pressure().Replace(text, "pressure: [[0, 0], [400, 0], [600, 20]]");
         text = StepsSetting().Replace(text, "steps: 600");
         text = MaxIterations().Replace(text, "max_iterations: 2");
+        text = FinalRefinement().Replace(text, "- fit: { refine_steps: 1");
         var file = folder.File("si-indirect.yaml");
         File.WriteAllText(file, text);
         var workdir = Path.Combine(folder.Path, "runs", "si-indirect");
@@ -70,7 +72,7 @@ public sealed partial class SiIndirectTests : IDisposable
 
         report.ExitCode.Should().Be(0, report.StandardError);
         report.StandardOutput.Should().Contain("against its teacher snap:Si_Zuo_JPCA2020")
-            .And.MatchRegex(@"validation \(iteration 2\): energy RMSE \d+\.\d\d meV/atom, force RMSE \d\.\d{4} eV/Å");
+            .And.MatchRegex(@"validation \(iteration 3\): energy RMSE \d+\.\d\d meV/atom, force RMSE \d\.\d{4} eV/Å");
         var speed = SpeedLine().Match(report.StandardOutput);
         speed.Success.Should().BeTrue(report.StandardOutput);
         var student = double.Parse(speed.Groups["student"].Value.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture);
@@ -101,6 +103,9 @@ public sealed partial class SiIndirectTests : IDisposable
 
     [GeneratedRegex(@"steps: 6000")]
     private static partial Regex StepsSetting();
+
+    [GeneratedRegex(@"- fit: \{ refine_steps: \d+(?=, guard: false \})")]
+    private static partial Regex FinalRefinement();
 
     [GeneratedRegex(@"max_iterations: \d+")]
     private static partial Regex MaxIterations();
