@@ -11,6 +11,8 @@ using ActiveLearning.Orchestrator.Engine;
 using ActiveLearning.Orchestrator.Store;
 using ActiveLearning.TestSupport;
 
+using static ActiveLearning.Orchestrator.Tests.Engine.FitStepStore;
+
 namespace ActiveLearning.Orchestrator.Tests.Engine;
 
 /// <summary>
@@ -95,38 +97,6 @@ public sealed class FitGuardTests : IDisposable
         using var refinedMetrics = JsonDocument.Parse(refined.MetricsJson);
         refinedMetrics.RootElement.GetProperty("ForceRmseEVPerAngstrom").GetDouble().Should().BeLessThan(
             linearMetrics.RootElement.GetProperty("ForceRmseEVPerAngstrom").GetDouble());
-    }
-
-    private static void StoreLabelled(CampaignStore store, IReadOnlyList<Structure> frames)
-    {
-        store.BeginIteration(0);
-        var generate = store.StartStepRun(0, 0, "initial[0]", "generate", "h");
-        store.ForStep(generate, 0).Complete(new StepOutcome
-        {
-            Summary = "frames",
-            NewStructures = [.. frames.Select(f => new NewStructure(Plain(f), new StructureOrigin { Source = "test" }, "teacher MD frame"))],
-        });
-        var label = store.StartStepRun(0, 1, "initial[1]", "label", "h");
-        var step = store.ForStep(label, 0);
-        for (var i = 0; i < frames.Count; i++)
-        {
-            step.RecordLabel(i + 1, new LabelOutcome(i, frames[i].Reference, new LabelProvenance("teacher:sw", null, "0123456789abcdef", null, null, 1, []), null));
-        }
-
-        step.Complete(new StepOutcome { Summary = "labelled" });
-    }
-
-    private static Structure Plain(Structure frame)
-    {
-        var copy = frame.Clone();
-        copy.Reference = null;
-        return copy;
-    }
-
-    private static ActivityContext Context(CampaignStore store, IActivityLog log)
-    {
-        var fit = store.StartStepRun(0, 2, "initial[2]", "fit", "h");
-        return new ActivityContext(store.ForStep(fit, 0), new IterationArtifacts(store.Workdir, 0), TimeProvider.System, new Progress<ActivityProgress>(), log, "initial[2]");
     }
 
     private sealed class RecordingLog : IActivityLog
