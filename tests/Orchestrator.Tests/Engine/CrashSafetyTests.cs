@@ -135,8 +135,10 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Sigint_stops_cleanly_with_exit_130_and_the_campaign_resumes_to_the_same_end()
     {
-        var reference = await UninterruptedRun("reference");
-        var file = SmallCampaign.Write(folder.Path, initialCopies: 6, loopCopies: 4, iterations: 3);
+        // The exploring campaign: its MD walkers keep the loop busy for a while after "Iteration 1 started", so the signal
+        // lands inside the campaign even on a fast machine (the rattling one can finish before kill(1) has run).
+        var reference = await UninterruptedRun("reference", explore: true);
+        var file = SmallCampaign.Write(folder.Path, explore: true);
         using var process = AlProcess.Start(folder.Path, "run", file);
         _ = process.StandardOutput.ReadToEndAsync();
         var seen = new TaskCompletionSource();
