@@ -1,0 +1,496 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using ActiveLearning.Atomistics.Neighbours;
+
+namespace ActiveLearning.Atomistics.Potentials.Mtp;
+
+/// <summary>
+/// The energy and force pass of a <see cref="MomentTensorPotential"/>, with each atom's neighbours taken four at a time, one
+/// per lane of a <see cref="Vector256{T}"/>: the radial functions, the monomials of the unit vector and their adjoints are the
+/// same arithmetic for every neighbour, only the numbers differ.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Monomials: all x̂^a·ŷ^b·ẑ^c up to the table's highest rank are computed, each as its parent (one power less, the first
+/// non-zero exponent of x, y, z lowered) times one component: one multiplication per monomial. The backward pass runs the same
+/// tree in reverse (the adjoint of a monomial flows to its parent and to its component), then to the neighbour vector by
+/// ∂û/∂r = (I − û·ûᵀ)/|r|, plus the radial slopes along û.
+/// </para>
+/// <para>
+/// Radial functions: when the four lanes share the neighbour species (always with one species), only the non-zero
+/// Chebyshev coefficients are multiplied (the default start, a single polynomial per function, has one of eight); other
+/// blocks take every coefficient lane by lane. Skipping zeros changes no bit of the result.
+/// </para>
+/// <para>
+/// Compared with the scalar pass it replaces (still the form of <see cref="MomentTensorPotential.ComputeRows"/>), only the
+/// order of additions differs: the basic moments are summed per lane and then across lanes, and the monomials' gradients come
+/// from the tree rather than from a·x̂^(a−1)…; results agree to rounding (about 1e-14 relative).
+/// </para>
+/// </remarks>
+internal sealed class MtpLaneKernel
+{
+    private const int Width = 4;
+
+    private readonly int speciesCount;
+    private readonly int basisSize;
+    private readonly int functionCount;
+    private readonly int momentCount;
+    private readonly int basicCount;
+    private readonly int monomialCount;
+    private readonly double minDist;
+    private readonly double maxDist;
+    private readonly double scaling;
+    private readonly double[] radialCoeffs;
+
+    // Non-zero radial coefficients of (pair, μ): terms [termStart[p·F + μ], termStart[p·F + μ + 1]) of termK/termC.
+    private readonly int[] termStart;
+    private readonly int[] termK;
+    private readonly double[] termC;
+
+    // Basic moment b: radial function basicMu[b] times monomial basicMonomial[b] of the full table.
+    private readonly int[] basicMu;
+    private readonly int[] basicMonomial;
+
+    // Full monomial table by rank, then MLIP's order within a rank; monomial m ≥ 1 = monomial parent[m] · û[axis[m]].
+    private readonly int[] parent;
+    private readonly int[] axis;
+
+    private readonly Product[] products;
+    private readonly int[] mapping;
+    private readonly double[] speciesCoeffs;
+    private readonly double[] momentCoeffs;
+
+    // ∂V/∂(moment) before the products are differentiated: the basis-function coefficients, the same for every atom.
+    private readonly double[] baseAdjoint;
+
+    // Offsets (in vectors) into a thread's lane work area.
+    private readonly int accOffset;
+    private readonly int adjointMonomialOffset;
+    private readonly int adjointRadialOffset;
+    private readonly int adjointUnitOffset;
+    private readonly int valuesOffset;
+    private readonly int slopesOffset;
+    private readonly int blocksOffset;
+    private readonly int blockStride;
+
+    // Offsets within one block of four neighbours: radial values, slopes, monomials, û (x, y, z), 1/r.
+    private readonly int slopeInBlock;
+    private readonly int monomialInBlock;
+    private readonly int unitInBlock;
+    private readonly int inverseInBlock;
+
+    public MtpLaneKernel(MtpModel model)
+    {
+        speciesCount = model.SpeciesCount;
+        basisSize = model.RadialBasisSize;
+        functionCount = model.RadialFuncsCount;
+        momentCount = model.AlphaMomentsCount;
+        minDist = model.MinDist;
+        maxDist = model.MaxDist;
+        scaling = model.Scaling;
+        radialCoeffs = (double[])model.RadialCoeffs!.Clone();
+
+        var pairFunctions = speciesCount * speciesCount * functionCount;
+        termStart = new int[pairFunctions + 1];
+        var ks = new List<int>();
+        var cs = new List<double>();
+        for (var pf = 0; pf < pairFunctions; pf++)
+        {
+            termStart[pf] = ks.Count;
+            for (var k = 0; k < basisSize; k++)
+            {
+                var c = radialCoeffs[(pf * basisSize) + k];
+                if (c != 0)
+                {
+                    ks.Add(k);
+                    cs.Add(c);
+                }
+            }
+        }
+
+        termStart[pairFunctions] = ks.Count;
+        termK = [.. ks];
+        termC = [.. cs];
+
+        var basics = model.AlphaIndexBasic;
+        basicCount = basics.Length;
+        var maxRank = 0;
+        foreach (var basic in basics)
+        {
+            maxRank = Math.Max(maxRank, basic[1] + basic[2] + basic[3]);
+        }
+
+        monomialCount = RankStart(maxRank + 1);
+        basicMu = new int[basicCount];
+        basicMonomial = new int[basicCount];
+        for (var b = 0; b < basicCount; b++)
+        {
+            basicMu[b] = basics[b][0];
+            basicMonomial[b] = FullIndex(basics[b][1], basics[b][2], basics[b][3]);
+        }
+
+        parent = new int[monomialCount];
+        axis = new int[monomialCount];
+        for (var rank = 1; rank <= maxRank; rank++)
+        {
+            foreach (var monomial in Monomials.OfRank(rank))
+            {
+                var (x, y, z) = (monomial.X, monomial.Y, monomial.Z);
+                var m = FullIndex(x, y, z);
+                (parent[m], axis[m]) = x > 0 ? (FullIndex(x - 1, y, z), 0) : y > 0 ? (FullIndex(x, y - 1, z), 1) : (FullIndex(x, y, z - 1), 2);
+            }
+        }
+
+        var times = model.AlphaIndexTimes;
+        products = new Product[times.Length];
+        for (var t = 0; t < times.Length; t++)
+        {
+            products[t] = new Product(times[t][0], times[t][1], times[t][3], times[t][2]);
+        }
+
+        mapping = (int[])model.AlphaMomentMapping.Clone();
+        speciesCoeffs = (double[])model.SpeciesCoeffs!.Clone();
+        momentCoeffs = (double[])model.MomentCoeffs!.Clone();
+        baseAdjoint = new double[momentCount];
+        for (var alpha = 0; alpha < mapping.Length; alpha++)
+        {
+            baseAdjoint[mapping[alpha]] += momentCoeffs[alpha];
+        }
+
+        accOffset = 0;
+        adjointMonomialOffset = accOffset + basicCount;
+        adjointRadialOffset = adjointMonomialOffset + monomialCount;
+        adjointUnitOffset = adjointRadialOffset + functionCount;
+        valuesOffset = adjointUnitOffset + 3;
+        slopesOffset = valuesOffset + basisSize;
+        blocksOffset = slopesOffset + basisSize;
+        slopeInBlock = functionCount;
+        monomialInBlock = 2 * functionCount;
+        unitInBlock = monomialInBlock + monomialCount;
+        inverseInBlock = unitInBlock + 3;
+        blockStride = inverseInBlock + 1;
+    }
+
+    /// <summary>Doubles of work space one thread needs for atoms with up to <paramref name="capacity"/> neighbours.</summary>
+    public int WorkLength(int capacity)
+    {
+        var padded = Blocks(capacity) * Width;
+        // Moments and their adjoints; the neighbour vectors and distances padded to whole blocks; the lane area.
+        return (2 * momentCount) + (4 * padded) + (Width * (blocksOffset + (Blocks(capacity) * blockStride)));
+    }
+
+    /// <summary>Adds the site energies of atoms [first, end) and their bond gradients to the accumulator.</summary>
+    public void Evaluate(int first, int end, NeighbourList neighbours, int[] types, int capacity, Span<double> work, AtomAccumulator accumulator)
+    {
+        var padded = Blocks(capacity) * Width;
+        var moments = work[..momentCount];
+        var adjoint = work.Slice(momentCount, momentCount);
+        var gathered = work.Slice(2 * momentCount, 4 * padded);
+        var lanes = MemoryMarshal.Cast<double, Vector256<double>>(work[((2 * momentCount) + (4 * padded))..]);
+        var offsets = neighbours.Offsets;
+        var indices = neighbours.Neighbours;
+        var vectors = neighbours.Vectors;
+        var distances = neighbours.Distances;
+        for (var i = first; i < end; i++)
+        {
+            var start = offsets[i];
+            var count = offsets[i + 1] - start;
+            var type = types[i];
+            var neighbourIndices = indices.Slice(start, count);
+            var neighbourVectors = vectors.Slice(start, count);
+            var neighbourDistances = distances.Slice(start, count);
+            var blocks = Blocks(count);
+            Gather(neighbourVectors, neighbourDistances, gathered, padded, blocks * Width);
+            Forward(type, neighbourIndices, types, gathered, padded, blocks, lanes, moments);
+
+            var energy = speciesCoeffs[type];
+            for (var alpha = 0; alpha < mapping.Length; alpha++)
+            {
+                energy += momentCoeffs[alpha] * moments[mapping[alpha]];
+            }
+
+            accumulator.AddEnergy(i, energy);
+
+            baseAdjoint.CopyTo(adjoint);
+            ref var adjoint0 = ref MemoryMarshal.GetReference(adjoint);
+            ref var moment0 = ref MemoryMarshal.GetReference(moments);
+            ref var product0 = ref MemoryMarshal.GetArrayDataReference(products);
+            for (var t = products.Length - 1; t >= 0; t--)
+            {
+                ref readonly var product = ref Unsafe.Add(ref product0, t);
+                var weight = product.Multiplicity * Unsafe.Add(ref adjoint0, product.Target);
+                Unsafe.Add(ref adjoint0, product.First) += weight * Unsafe.Add(ref moment0, product.Second);
+                Unsafe.Add(ref adjoint0, product.Second) += weight * Unsafe.Add(ref moment0, product.First);
+            }
+
+            Backward(i, neighbourIndices, neighbourVectors, neighbourDistances, blocks, adjoint, lanes, accumulator);
+        }
+    }
+
+    private static int Blocks(int count) => (count + Width - 1) / Width;
+
+    // Σ_{k<rank} (k+1)(k+2)/2: the index of the first monomial of a rank in the full table.
+    private static int RankStart(int rank) => rank * (rank + 1) * (rank + 2) / 6;
+
+    private static int FullIndex(int x, int y, int z) => RankStart(x + y + z) + Monomials.IndexOf(x, y, z);
+
+    // Neighbour vectors and distances as x, y, z, r rows padded to whole blocks; a padding lane (or a pair at or beyond the
+    // cutoff) sits at the cutoff with û = 0, where every radial function and slope vanishes.
+    private void Gather(ReadOnlySpan<Vec3> vectors, ReadOnlySpan<double> distances, Span<double> gathered, int padded, int used)
+    {
+        var xs = gathered[..padded];
+        var ys = gathered.Slice(padded, padded);
+        var zs = gathered.Slice(2 * padded, padded);
+        var rs = gathered.Slice(3 * padded, padded);
+        for (var q = 0; q < used; q++)
+        {
+            if (q < distances.Length && distances[q] < maxDist)
+            {
+                var v = vectors[q];
+                (xs[q], ys[q], zs[q], rs[q]) = (v.X, v.Y, v.Z, distances[q]);
+            }
+            else
+            {
+                (xs[q], ys[q], zs[q], rs[q]) = (0, 0, 0, maxDist);
+            }
+        }
+    }
+
+    private void Forward(
+        int type, ReadOnlySpan<int> neighbourIndices, int[] types, ReadOnlySpan<double> gathered, int padded, int blocks, Span<Vector256<double>> lanes, Span<double> moments)
+    {
+        ref var lane0 = ref MemoryMarshal.GetReference(lanes);
+        ref var acc = ref Unsafe.Add(ref lane0, accOffset);
+        ref var values = ref Unsafe.Add(ref lane0, valuesOffset);
+        ref var slopes = ref Unsafe.Add(ref lane0, slopesOffset);
+        ref var basicMu0 = ref MemoryMarshal.GetArrayDataReference(basicMu);
+        ref var basicMonomial0 = ref MemoryMarshal.GetArrayDataReference(basicMonomial);
+        ref var parent0 = ref MemoryMarshal.GetArrayDataReference(parent);
+        ref var axis0 = ref MemoryMarshal.GetArrayDataReference(axis);
+        ref var x0 = ref MemoryMarshal.GetReference(gathered);
+        for (var b = 0; b < basicCount; b++)
+        {
+            Unsafe.Add(ref acc, b) = Vector256<double>.Zero;
+        }
+
+        var range = Vector256.Create(maxDist - minDist);
+        var middle = Vector256.Create(minDist + maxDist);
+        var cutoff = Vector256.Create(maxDist);
+        var scale = Vector256.Create(2 / (maxDist - minDist));
+        var envelopeScale = Vector256.Create(scaling);
+        var slopeScale = Vector256.Create(-2 * scaling);
+        var two = Vector256.Create(2.0);
+        var one = Vector256<double>.One;
+        var count = neighbourIndices.Length;
+        for (var block = 0; block < blocks; block++)
+        {
+            var q0 = block * Width;
+            ref var data = ref Unsafe.Add(ref lane0, blocksOffset + (block * blockStride));
+            var r = Vector256.LoadUnsafe(ref x0, (nuint)((3 * padded) + q0));
+            var inverse = one / r;
+            var xi = ((two * r) - middle) / range;
+            var gap = cutoff - r;
+            var envelope = envelopeScale * gap * gap;
+            var envelopeSlope = slopeScale * gap;
+            Vector256<double> previous = one, current = xi, previousSlope = Vector256<double>.Zero, currentSlope = one;
+            values = envelope;
+            slopes = envelopeSlope;
+            if (basisSize > 1)
+            {
+                Unsafe.Add(ref values, 1) = xi * envelope;
+                Unsafe.Add(ref slopes, 1) = (scale * envelope) + (xi * envelopeSlope);
+            }
+
+            for (var k = 2; k < basisSize; k++)
+            {
+                var next = (two * xi * current) - previous;
+                var nextSlope = (two * current) + (two * xi * currentSlope) - previousSlope;
+                (previous, current, previousSlope, currentSlope) = (current, next, currentSlope, nextSlope);
+                Unsafe.Add(ref values, k) = current * envelope;
+                Unsafe.Add(ref slopes, k) = (currentSlope * scale * envelope) + (current * envelopeSlope);
+            }
+
+            RadialFunctions(type, neighbourIndices, types, q0, count, ref values, ref slopes, ref data);
+
+            ref var monomials = ref Unsafe.Add(ref data, monomialInBlock);
+            ref var unit = ref Unsafe.Add(ref data, unitInBlock);
+            unit = Vector256.LoadUnsafe(ref x0, (nuint)q0) * inverse;
+            Unsafe.Add(ref unit, 1) = Vector256.LoadUnsafe(ref x0, (nuint)(padded + q0)) * inverse;
+            Unsafe.Add(ref unit, 2) = Vector256.LoadUnsafe(ref x0, (nuint)((2 * padded) + q0)) * inverse;
+            Unsafe.Add(ref data, inverseInBlock) = inverse;
+            monomials = one;
+            for (var m = 1; m < monomialCount; m++)
+            {
+                Unsafe.Add(ref monomials, m) = Unsafe.Add(ref monomials, Unsafe.Add(ref parent0, m)) * Unsafe.Add(ref unit, Unsafe.Add(ref axis0, m));
+            }
+
+            for (var b = 0; b < basicCount; b++)
+            {
+                ref var sum = ref Unsafe.Add(ref acc, b);
+                sum = Vector256.FusedMultiplyAdd(Unsafe.Add(ref data, Unsafe.Add(ref basicMu0, b)), Unsafe.Add(ref monomials, Unsafe.Add(ref basicMonomial0, b)), sum);
+            }
+        }
+
+        for (var b = 0; b < basicCount; b++)
+        {
+            moments[b] = Vector256.Sum(Unsafe.Add(ref acc, b));
+        }
+
+        moments[basicCount..].Clear();
+        ref var moment0 = ref MemoryMarshal.GetReference(moments);
+        ref var product0 = ref MemoryMarshal.GetArrayDataReference(products);
+        for (var t = 0; t < products.Length; t++)
+        {
+            ref readonly var product = ref Unsafe.Add(ref product0, t);
+            Unsafe.Add(ref moment0, product.Target) += product.Multiplicity * Unsafe.Add(ref moment0, product.First) * Unsafe.Add(ref moment0, product.Second);
+        }
+    }
+
+    // f_μ and f′_μ of the block's four neighbours into data[0, F) and data[F, 2F).
+    private void RadialFunctions(
+        int type, ReadOnlySpan<int> neighbourIndices, int[] types, int q0, int count, ref Vector256<double> values, ref Vector256<double> slopes, ref Vector256<double> data)
+    {
+        var last = Math.Min(count, q0 + Width);
+        var neighbourType = types[neighbourIndices[q0]];
+        var uniform = true;
+        for (var q = q0 + 1; q < last; q++)
+        {
+            uniform &= types[neighbourIndices[q]] == neighbourType;
+        }
+
+        if (uniform)
+        {
+            var pair = ((type * speciesCount) + neighbourType) * functionCount;
+            for (var mu = 0; mu < functionCount; mu++)
+            {
+                Vector256<double> sum = Vector256<double>.Zero, slopeSum = Vector256<double>.Zero;
+                for (var term = termStart[pair + mu]; term < termStart[pair + mu + 1]; term++)
+                {
+                    var c = Vector256.Create(termC[term]);
+                    var k = termK[term];
+                    sum = Vector256.FusedMultiplyAdd(c, Unsafe.Add(ref values, k), sum);
+                    slopeSum = Vector256.FusedMultiplyAdd(c, Unsafe.Add(ref slopes, k), slopeSum);
+                }
+
+                Unsafe.Add(ref data, mu) = sum;
+                Unsafe.Add(ref data, slopeInBlock + mu) = slopeSum;
+            }
+
+            return;
+        }
+
+        // Padding lanes take the first lane's species: their values and slopes are zero anyway.
+        Span<int> pairs = stackalloc int[Width];
+        for (var lane = 0; lane < Width; lane++)
+        {
+            var q = q0 + lane < count ? q0 + lane : q0;
+            pairs[lane] = ((type * speciesCount) + types[neighbourIndices[q]]) * functionCount;
+        }
+
+        for (var mu = 0; mu < functionCount; mu++)
+        {
+            Vector256<double> sum = Vector256<double>.Zero, slopeSum = Vector256<double>.Zero;
+            int c0 = (pairs[0] + mu) * basisSize, c1 = (pairs[1] + mu) * basisSize, c2 = (pairs[2] + mu) * basisSize, c3 = (pairs[3] + mu) * basisSize;
+            for (var k = 0; k < basisSize; k++)
+            {
+                var c = Vector256.Create(radialCoeffs[c0 + k], radialCoeffs[c1 + k], radialCoeffs[c2 + k], radialCoeffs[c3 + k]);
+                sum = Vector256.FusedMultiplyAdd(c, Unsafe.Add(ref values, k), sum);
+                slopeSum = Vector256.FusedMultiplyAdd(c, Unsafe.Add(ref slopes, k), slopeSum);
+            }
+
+            Unsafe.Add(ref data, mu) = sum;
+            Unsafe.Add(ref data, slopeInBlock + mu) = slopeSum;
+        }
+    }
+
+    // ∂V/∂r_q for every neighbour from w = ∂V/∂(basic moments), added as bond gradients.
+    private void Backward(
+        int atom,
+        ReadOnlySpan<int> neighbourIndices,
+        ReadOnlySpan<Vec3> vectors,
+        ReadOnlySpan<double> distances,
+        int blocks,
+        ReadOnlySpan<double> adjoint,
+        Span<Vector256<double>> lanes,
+        AtomAccumulator accumulator)
+    {
+        ref var lane0 = ref MemoryMarshal.GetReference(lanes);
+        ref var adjointMonomials = ref Unsafe.Add(ref lane0, adjointMonomialOffset);
+        ref var adjointRadial = ref Unsafe.Add(ref lane0, adjointRadialOffset);
+        ref var adjointUnit = ref Unsafe.Add(ref lane0, adjointUnitOffset);
+        ref var basicMu0 = ref MemoryMarshal.GetArrayDataReference(basicMu);
+        ref var basicMonomial0 = ref MemoryMarshal.GetArrayDataReference(basicMonomial);
+        ref var parent0 = ref MemoryMarshal.GetArrayDataReference(parent);
+        ref var axis0 = ref MemoryMarshal.GetArrayDataReference(axis);
+        ref var adjoint0 = ref MemoryMarshal.GetReference(adjoint);
+        var count = distances.Length;
+        for (var block = 0; block < blocks; block++)
+        {
+            ref var data = ref Unsafe.Add(ref lane0, blocksOffset + (block * blockStride));
+            ref var monomials = ref Unsafe.Add(ref data, monomialInBlock);
+            for (var m = 0; m < monomialCount; m++)
+            {
+                Unsafe.Add(ref adjointMonomials, m) = Vector256<double>.Zero;
+            }
+
+            for (var mu = 0; mu < functionCount; mu++)
+            {
+                Unsafe.Add(ref adjointRadial, mu) = Vector256<double>.Zero;
+            }
+
+            // w_b·f_μ(b) onto monomial m(b); w_b·monomial onto f_μ(b).
+            for (var b = 0; b < basicCount; b++)
+            {
+                var w = Vector256.Create(Unsafe.Add(ref adjoint0, b));
+                var mu = Unsafe.Add(ref basicMu0, b);
+                var m = Unsafe.Add(ref basicMonomial0, b);
+                ref var towardsMonomial = ref Unsafe.Add(ref adjointMonomials, m);
+                towardsMonomial = Vector256.FusedMultiplyAdd(w, Unsafe.Add(ref data, mu), towardsMonomial);
+                ref var towardsRadial = ref Unsafe.Add(ref adjointRadial, mu);
+                towardsRadial = Vector256.FusedMultiplyAdd(w, Unsafe.Add(ref monomials, m), towardsRadial);
+            }
+
+            var along = Vector256<double>.Zero;
+            for (var mu = 0; mu < functionCount; mu++)
+            {
+                along = Vector256.FusedMultiplyAdd(Unsafe.Add(ref data, slopeInBlock + mu), Unsafe.Add(ref adjointRadial, mu), along);
+            }
+
+            adjointUnit = Vector256<double>.Zero;
+            Unsafe.Add(ref adjointUnit, 1) = Vector256<double>.Zero;
+            Unsafe.Add(ref adjointUnit, 2) = Vector256<double>.Zero;
+            ref var unit = ref Unsafe.Add(ref data, unitInBlock);
+            for (var m = monomialCount - 1; m > 0; m--)
+            {
+                var a = Unsafe.Add(ref adjointMonomials, m);
+                var p = Unsafe.Add(ref parent0, m);
+                var component = Unsafe.Add(ref axis0, m);
+                ref var towardsParent = ref Unsafe.Add(ref adjointMonomials, p);
+                towardsParent = Vector256.FusedMultiplyAdd(a, Unsafe.Add(ref unit, component), towardsParent);
+                ref var towardsUnit = ref Unsafe.Add(ref adjointUnit, component);
+                towardsUnit = Vector256.FusedMultiplyAdd(a, Unsafe.Add(ref monomials, p), towardsUnit);
+            }
+
+            Vector256<double> ux = unit, uy = Unsafe.Add(ref unit, 1), uz = Unsafe.Add(ref unit, 2);
+            Vector256<double> ax = adjointUnit, ay = Unsafe.Add(ref adjointUnit, 1), az = Unsafe.Add(ref adjointUnit, 2);
+            var inverse = Unsafe.Add(ref data, inverseInBlock);
+            var radialPart = along - (((ax * ux) + (ay * uy) + (az * uz)) * inverse);
+            var gx = (ax * inverse) + (radialPart * ux);
+            var gy = (ay * inverse) + (radialPart * uy);
+            var gz = (az * inverse) + (radialPart * uz);
+            var q0 = block * Width;
+            var last = Math.Min(count, q0 + Width);
+            for (var q = q0; q < last; q++)
+            {
+                if (distances[q] < maxDist)
+                {
+                    var lane = q - q0;
+                    accumulator.AddBond(atom, neighbourIndices[q], vectors[q], new Vec3(gx.GetElement(lane), gy.GetElement(lane), gz.GetElement(lane)));
+                }
+            }
+        }
+    }
+
+    private readonly record struct Product(int First, int Second, int Target, double Multiplicity);
+}
