@@ -64,14 +64,14 @@ internal sealed class MtpLaneKernel
     // ∂V/∂(moment) before the products are differentiated: the basis-function coefficients, the same for every atom.
     private readonly double[] baseAdjoint;
 
-    // Offsets (in vectors) into a thread's lane work area.
+    // Offsets (in vectors) into the lane area every atom of a thread uses in turn, and its length.
     private readonly int accOffset;
     private readonly int adjointMonomialOffset;
     private readonly int adjointRadialOffset;
     private readonly int adjointUnitOffset;
     private readonly int valuesOffset;
     private readonly int slopesOffset;
-    private readonly int blocksOffset;
+    private readonly int sharedLength;
     private readonly int blockStride;
 
     // Offsets within one block of four neighbours: radial values, slopes, monomials, û (x, y, z), 1/r.
@@ -164,7 +164,7 @@ internal sealed class MtpLaneKernel
         adjointUnitOffset = adjointRadialOffset + functionCount;
         valuesOffset = adjointUnitOffset + 3;
         slopesOffset = valuesOffset + basisSize;
-        blocksOffset = slopesOffset + basisSize;
+        sharedLength = slopesOffset + basisSize;
         slopeInBlock = functionCount;
         monomialInBlock = 2 * functionCount;
         unitInBlock = monomialInBlock + monomialCount;
@@ -176,55 +176,89 @@ internal sealed class MtpLaneKernel
     public int WorkLength(int capacity)
     {
         var padded = Blocks(capacity) * Width;
-        // Moments and their adjoints; the neighbour vectors and distances padded to whole blocks; the lane area.
-        return (2 * momentCount) + (4 * padded) + (Width * (blocksOffset + (Blocks(capacity) * blockStride)));
+        // Moments and adjoints of a group of atoms (one per lane); the neighbour vectors and distances padded to whole
+        // blocks; the shared lane area; each atom's blocks of neighbour data, kept from the forward to the backward pass.
+        return Width * ((2 * momentCount) + padded + sharedLength + (Width * Blocks(capacity) * blockStride));
     }
 
     /// <summary>Adds the site energies of atoms [first, end) and their bond gradients to the accumulator.</summary>
+    /// <remarks>
+    /// Atoms go in groups of four: each one's neighbours fill its basic moments (lane of the group), then the product table
+    /// runs forward and backward once for the four (the same products for every atom), then each atom's neighbours get their
+    /// gradients.
+    /// </remarks>
     public void Evaluate(int first, int end, NeighbourList neighbours, int[] types, int capacity, Span<double> work, AtomAccumulator accumulator)
     {
         var padded = Blocks(capacity) * Width;
-        var moments = work[..momentCount];
-        var adjoint = work.Slice(momentCount, momentCount);
-        var gathered = work.Slice(2 * momentCount, 4 * padded);
-        var lanes = MemoryMarshal.Cast<double, Vector256<double>>(work[((2 * momentCount) + (4 * padded))..]);
+        var atomBlocks = Blocks(capacity) * blockStride;
+        var lanes = MemoryMarshal.Cast<double, Vector256<double>>(work);
+        var moments = lanes[..momentCount];
+        var adjoint = lanes.Slice(momentCount, momentCount);
+        var gathered = MemoryMarshal.Cast<Vector256<double>, double>(lanes.Slice(2 * momentCount, padded));
+        var shared = lanes.Slice((2 * momentCount) + padded, sharedLength);
+        var kept = lanes.Slice((2 * momentCount) + padded + sharedLength, Width * atomBlocks);
+        var momentLanes = MemoryMarshal.Cast<Vector256<double>, double>(moments);
+        var adjointLanes = MemoryMarshal.Cast<Vector256<double>, double>(adjoint);
         var offsets = neighbours.Offsets;
         var indices = neighbours.Neighbours;
         var vectors = neighbours.Vectors;
         var distances = neighbours.Distances;
-        for (var i = first; i < end; i++)
+        ref var moment0 = ref MemoryMarshal.GetReference(moments);
+        ref var adjoint0 = ref MemoryMarshal.GetReference(adjoint);
+        ref var product0 = ref MemoryMarshal.GetArrayDataReference(products);
+        for (var group = first; group < end; group += Width)
         {
-            var start = offsets[i];
-            var count = offsets[i + 1] - start;
-            var type = types[i];
-            var neighbourIndices = indices.Slice(start, count);
-            var neighbourVectors = vectors.Slice(start, count);
-            var neighbourDistances = distances.Slice(start, count);
-            var blocks = Blocks(count);
-            Gather(neighbourVectors, neighbourDistances, gathered, padded, blocks * Width);
-            Forward(type, neighbourIndices, types, gathered, padded, blocks, lanes, moments);
-
-            var energy = speciesCoeffs[type];
-            for (var alpha = 0; alpha < mapping.Length; alpha++)
+            var members = Math.Min(Width, end - group);
+            moments.Clear();
+            for (var lane = 0; lane < members; lane++)
             {
-                energy += momentCoeffs[alpha] * moments[mapping[alpha]];
+                var i = group + lane;
+                var start = offsets[i];
+                var count = offsets[i + 1] - start;
+                Gather(vectors.Slice(start, count), distances.Slice(start, count), gathered, padded, Blocks(count) * Width);
+                Forward(types[i], indices.Slice(start, count), types, gathered, padded, shared, kept.Slice(lane * atomBlocks, atomBlocks), momentLanes, lane);
             }
 
-            accumulator.AddEnergy(i, energy);
+            for (var t = 0; t < products.Length; t++)
+            {
+                ref readonly var product = ref Unsafe.Add(ref product0, t);
+                ref var target = ref Unsafe.Add(ref moment0, product.Target);
+                target = Vector256.FusedMultiplyAdd(Vector256.Create(product.Multiplicity) * Unsafe.Add(ref moment0, product.First), Unsafe.Add(ref moment0, product.Second), target);
+            }
 
-            baseAdjoint.CopyTo(adjoint);
-            ref var adjoint0 = ref MemoryMarshal.GetReference(adjoint);
-            ref var moment0 = ref MemoryMarshal.GetReference(moments);
-            ref var product0 = ref MemoryMarshal.GetArrayDataReference(products);
+            for (var lane = 0; lane < members; lane++)
+            {
+                var energy = speciesCoeffs[types[group + lane]];
+                for (var alpha = 0; alpha < mapping.Length; alpha++)
+                {
+                    energy += momentCoeffs[alpha] * momentLanes[(mapping[alpha] * Width) + lane];
+                }
+
+                accumulator.AddEnergy(group + lane, energy);
+            }
+
+            for (var m = 0; m < momentCount; m++)
+            {
+                Unsafe.Add(ref adjoint0, m) = Vector256.Create(baseAdjoint[m]);
+            }
+
             for (var t = products.Length - 1; t >= 0; t--)
             {
                 ref readonly var product = ref Unsafe.Add(ref product0, t);
-                var weight = product.Multiplicity * Unsafe.Add(ref adjoint0, product.Target);
-                Unsafe.Add(ref adjoint0, product.First) += weight * Unsafe.Add(ref moment0, product.Second);
-                Unsafe.Add(ref adjoint0, product.Second) += weight * Unsafe.Add(ref moment0, product.First);
+                var weight = Vector256.Create(product.Multiplicity) * Unsafe.Add(ref adjoint0, product.Target);
+                ref var towardsFirst = ref Unsafe.Add(ref adjoint0, product.First);
+                towardsFirst = Vector256.FusedMultiplyAdd(weight, Unsafe.Add(ref moment0, product.Second), towardsFirst);
+                ref var towardsSecond = ref Unsafe.Add(ref adjoint0, product.Second);
+                towardsSecond = Vector256.FusedMultiplyAdd(weight, Unsafe.Add(ref moment0, product.First), towardsSecond);
             }
 
-            Backward(i, neighbourIndices, neighbourVectors, neighbourDistances, blocks, adjoint, lanes, accumulator);
+            for (var lane = 0; lane < members; lane++)
+            {
+                var i = group + lane;
+                var start = offsets[i];
+                var count = offsets[i + 1] - start;
+                Backward(i, indices.Slice(start, count), vectors.Slice(start, count), distances.Slice(start, count), adjointLanes, lane, shared, kept.Slice(lane * atomBlocks, atomBlocks), accumulator);
+            }
         }
     }
 
@@ -257,10 +291,21 @@ internal sealed class MtpLaneKernel
         }
     }
 
+    // One atom's basic moments into lane `lane` of the group's moments; its neighbours' radial values, slopes, monomials,
+    // û and 1/r into `kept` for the backward pass.
     private void Forward(
-        int type, ReadOnlySpan<int> neighbourIndices, int[] types, ReadOnlySpan<double> gathered, int padded, int blocks, Span<Vector256<double>> lanes, Span<double> moments)
+        int type,
+        ReadOnlySpan<int> neighbourIndices,
+        int[] types,
+        ReadOnlySpan<double> gathered,
+        int padded,
+        Span<Vector256<double>> shared,
+        Span<Vector256<double>> kept,
+        Span<double> momentLanes,
+        int lane)
     {
-        ref var lane0 = ref MemoryMarshal.GetReference(lanes);
+        ref var lane0 = ref MemoryMarshal.GetReference(shared);
+        ref var kept0 = ref MemoryMarshal.GetReference(kept);
         ref var acc = ref Unsafe.Add(ref lane0, accOffset);
         ref var values = ref Unsafe.Add(ref lane0, valuesOffset);
         ref var slopes = ref Unsafe.Add(ref lane0, slopesOffset);
@@ -283,10 +328,11 @@ internal sealed class MtpLaneKernel
         var two = Vector256.Create(2.0);
         var one = Vector256<double>.One;
         var count = neighbourIndices.Length;
+        var blocks = Blocks(count);
         for (var block = 0; block < blocks; block++)
         {
             var q0 = block * Width;
-            ref var data = ref Unsafe.Add(ref lane0, blocksOffset + (block * blockStride));
+            ref var data = ref Unsafe.Add(ref kept0, block * blockStride);
             var r = Vector256.LoadUnsafe(ref x0, (nuint)((3 * padded) + q0));
             var inverse = one / r;
             var xi = ((two * r) - middle) / range;
@@ -334,16 +380,7 @@ internal sealed class MtpLaneKernel
 
         for (var b = 0; b < basicCount; b++)
         {
-            moments[b] = Vector256.Sum(Unsafe.Add(ref acc, b));
-        }
-
-        moments[basicCount..].Clear();
-        ref var moment0 = ref MemoryMarshal.GetReference(moments);
-        ref var product0 = ref MemoryMarshal.GetArrayDataReference(products);
-        for (var t = 0; t < products.Length; t++)
-        {
-            ref readonly var product = ref Unsafe.Add(ref product0, t);
-            Unsafe.Add(ref moment0, product.Target) += product.Multiplicity * Unsafe.Add(ref moment0, product.First) * Unsafe.Add(ref moment0, product.Second);
+            momentLanes[(b * Width) + lane] = Vector256.Sum(Unsafe.Add(ref acc, b));
         }
     }
 
@@ -410,12 +447,14 @@ internal sealed class MtpLaneKernel
         ReadOnlySpan<int> neighbourIndices,
         ReadOnlySpan<Vec3> vectors,
         ReadOnlySpan<double> distances,
-        int blocks,
-        ReadOnlySpan<double> adjoint,
-        Span<Vector256<double>> lanes,
+        ReadOnlySpan<double> adjointLanes,
+        int lane,
+        Span<Vector256<double>> shared,
+        Span<Vector256<double>> kept,
         AtomAccumulator accumulator)
     {
-        ref var lane0 = ref MemoryMarshal.GetReference(lanes);
+        ref var lane0 = ref MemoryMarshal.GetReference(shared);
+        ref var kept0 = ref MemoryMarshal.GetReference(kept);
         ref var adjointMonomials = ref Unsafe.Add(ref lane0, adjointMonomialOffset);
         ref var adjointRadial = ref Unsafe.Add(ref lane0, adjointRadialOffset);
         ref var adjointUnit = ref Unsafe.Add(ref lane0, adjointUnitOffset);
@@ -423,11 +462,12 @@ internal sealed class MtpLaneKernel
         ref var basicMonomial0 = ref MemoryMarshal.GetArrayDataReference(basicMonomial);
         ref var parent0 = ref MemoryMarshal.GetArrayDataReference(parent);
         ref var axis0 = ref MemoryMarshal.GetArrayDataReference(axis);
-        ref var adjoint0 = ref MemoryMarshal.GetReference(adjoint);
+        ref var adjoint0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(adjointLanes), lane);
         var count = distances.Length;
+        var blocks = Blocks(count);
         for (var block = 0; block < blocks; block++)
         {
-            ref var data = ref Unsafe.Add(ref lane0, blocksOffset + (block * blockStride));
+            ref var data = ref Unsafe.Add(ref kept0, block * blockStride);
             ref var monomials = ref Unsafe.Add(ref data, monomialInBlock);
             for (var m = 0; m < monomialCount; m++)
             {
@@ -442,7 +482,7 @@ internal sealed class MtpLaneKernel
             // w_b·f_μ(b) onto monomial m(b); w_b·monomial onto f_μ(b).
             for (var b = 0; b < basicCount; b++)
             {
-                var w = Vector256.Create(Unsafe.Add(ref adjoint0, b));
+                var w = Vector256.Create(Unsafe.Add(ref adjoint0, b * Width));
                 var mu = Unsafe.Add(ref basicMu0, b);
                 var m = Unsafe.Add(ref basicMonomial0, b);
                 ref var towardsMonomial = ref Unsafe.Add(ref adjointMonomials, m);
@@ -485,8 +525,8 @@ internal sealed class MtpLaneKernel
             {
                 if (distances[q] < maxDist)
                 {
-                    var lane = q - q0;
-                    accumulator.AddBond(atom, neighbourIndices[q], vectors[q], new Vec3(gx.GetElement(lane), gy.GetElement(lane), gz.GetElement(lane)));
+                    var position = q - q0;
+                    accumulator.AddBond(atom, neighbourIndices[q], vectors[q], new Vec3(gx.GetElement(position), gy.GetElement(position), gz.GetElement(position)));
                 }
             }
         }
