@@ -65,7 +65,6 @@ internal sealed class MtpLaneKernel
     private readonly double[] baseAdjoint;
 
     // Offsets (in vectors) into the lane area every atom of a thread uses in turn, and its length.
-    private readonly int accOffset;
     private readonly int adjointMonomialOffset;
     private readonly int adjointRadialOffset;
     private readonly int adjointUnitOffset;
@@ -158,8 +157,7 @@ internal sealed class MtpLaneKernel
             baseAdjoint[mapping[alpha]] += momentCoeffs[alpha];
         }
 
-        accOffset = 0;
-        adjointMonomialOffset = accOffset + basicCount;
+        adjointMonomialOffset = 0;
         adjointRadialOffset = adjointMonomialOffset + monomialCount;
         adjointUnitOffset = adjointRadialOffset + functionCount;
         valuesOffset = adjointUnitOffset + 3;
@@ -306,7 +304,6 @@ internal sealed class MtpLaneKernel
     {
         ref var lane0 = ref MemoryMarshal.GetReference(shared);
         ref var kept0 = ref MemoryMarshal.GetReference(kept);
-        ref var acc = ref Unsafe.Add(ref lane0, accOffset);
         ref var values = ref Unsafe.Add(ref lane0, valuesOffset);
         ref var slopes = ref Unsafe.Add(ref lane0, slopesOffset);
         ref var basicMu0 = ref MemoryMarshal.GetArrayDataReference(basicMu);
@@ -314,11 +311,6 @@ internal sealed class MtpLaneKernel
         ref var parent0 = ref MemoryMarshal.GetArrayDataReference(parent);
         ref var axis0 = ref MemoryMarshal.GetArrayDataReference(axis);
         ref var x0 = ref MemoryMarshal.GetReference(gathered);
-        for (var b = 0; b < basicCount; b++)
-        {
-            Unsafe.Add(ref acc, b) = Vector256<double>.Zero;
-        }
-
         var range = Vector256.Create(maxDist - minDist);
         var middle = Vector256.Create(minDist + maxDist);
         var cutoff = Vector256.Create(maxDist);
@@ -371,16 +363,20 @@ internal sealed class MtpLaneKernel
                 Unsafe.Add(ref monomials, m) = Unsafe.Add(ref monomials, Unsafe.Add(ref parent0, m)) * Unsafe.Add(ref unit, Unsafe.Add(ref axis0, m));
             }
 
-            for (var b = 0; b < basicCount; b++)
-            {
-                ref var sum = ref Unsafe.Add(ref acc, b);
-                sum = Vector256.FusedMultiplyAdd(Unsafe.Add(ref data, Unsafe.Add(ref basicMu0, b)), Unsafe.Add(ref monomials, Unsafe.Add(ref basicMonomial0, b)), sum);
-            }
         }
 
+        // Per basic moment over the blocks, so that the running sum stays in a register.
         for (var b = 0; b < basicCount; b++)
         {
-            momentLanes[(b * Width) + lane] = Vector256.Sum(Unsafe.Add(ref acc, b));
+            ref var radial = ref Unsafe.Add(ref kept0, Unsafe.Add(ref basicMu0, b));
+            ref var monomial = ref Unsafe.Add(ref kept0, monomialInBlock + Unsafe.Add(ref basicMonomial0, b));
+            var sum = Vector256<double>.Zero;
+            for (var block = 0; block < blocks; block++)
+            {
+                sum = Vector256.FusedMultiplyAdd(Unsafe.Add(ref radial, block * blockStride), Unsafe.Add(ref monomial, block * blockStride), sum);
+            }
+
+            momentLanes[(b * Width) + lane] = Vector256.Sum(sum);
         }
     }
 
