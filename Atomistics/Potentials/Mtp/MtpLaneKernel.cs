@@ -52,6 +52,15 @@ internal sealed class MtpLaneKernel
     private readonly int[] basicMu;
     private readonly int[] basicMonomial;
 
+    // The basic moments grouped by monomial (terms [byMonomialStart[m], byMonomialStart[m + 1]): basic, its μ) and by radial
+    // function (terms [byRadialStart[μ], byRadialStart[μ + 1]): basic, its monomial), for the backward pass.
+    private readonly int[] byMonomialStart;
+    private readonly int[] byMonomialBasic;
+    private readonly int[] byMonomialMu;
+    private readonly int[] byRadialStart;
+    private readonly int[] byRadialBasic;
+    private readonly int[] byRadialMonomial;
+
     // Full monomial table by rank, then MLIP's order within a rank; monomial m ≥ 1 = monomial parent[m] · û[axis[m]].
     private readonly int[] parent;
     private readonly int[] axis;
@@ -66,7 +75,7 @@ internal sealed class MtpLaneKernel
 
     // Offsets (in vectors) into the lane area every atom of a thread uses in turn, and its length.
     private readonly int adjointMonomialOffset;
-    private readonly int adjointRadialOffset;
+    private readonly int weightsOffset;
     private readonly int adjointUnitOffset;
     private readonly int valuesOffset;
     private readonly int slopesOffset;
@@ -129,6 +138,11 @@ internal sealed class MtpLaneKernel
             basicMonomial[b] = FullIndex(basics[b][1], basics[b][2], basics[b][3]);
         }
 
+        (byMonomialStart, byMonomialBasic) = GroupBasics(basicMonomial, monomialCount);
+        byMonomialMu = [.. byMonomialBasic.Select(b => basicMu[b])];
+        (byRadialStart, byRadialBasic) = GroupBasics(basicMu, functionCount);
+        byRadialMonomial = [.. byRadialBasic.Select(b => basicMonomial[b])];
+
         parent = new int[monomialCount];
         axis = new int[monomialCount];
         for (var rank = 1; rank <= maxRank; rank++)
@@ -158,8 +172,8 @@ internal sealed class MtpLaneKernel
         }
 
         adjointMonomialOffset = 0;
-        adjointRadialOffset = adjointMonomialOffset + monomialCount;
-        adjointUnitOffset = adjointRadialOffset + functionCount;
+        weightsOffset = adjointMonomialOffset + monomialCount;
+        adjointUnitOffset = weightsOffset + basicCount;
         valuesOffset = adjointUnitOffset + 3;
         slopesOffset = valuesOffset + basisSize;
         sharedLength = slopesOffset + basisSize;
@@ -258,6 +272,30 @@ internal sealed class MtpLaneKernel
                 Backward(i, indices.Slice(start, count), vectors.Slice(start, count), distances.Slice(start, count), adjointLanes, lane, shared, kept.Slice(lane * atomBlocks, atomBlocks), accumulator);
             }
         }
+    }
+
+    // The basics b with key[b] = g for each group g, as compressed rows (start offsets, members in increasing b).
+    private static (int[] Start, int[] Members) GroupBasics(int[] key, int groups)
+    {
+        var start = new int[groups + 1];
+        foreach (var g in key)
+        {
+            start[g + 1]++;
+        }
+
+        for (var g = 0; g < groups; g++)
+        {
+            start[g + 1] += start[g];
+        }
+
+        var members = new int[key.Length];
+        var filled = (int[])start.Clone();
+        for (var b = 0; b < key.Length; b++)
+        {
+            members[filled[key[b]]++] = b;
+        }
+
+        return (start, members);
     }
 
     private static int Blocks(int count) => (count + Width - 1) / Width;
@@ -452,45 +490,49 @@ internal sealed class MtpLaneKernel
         ref var lane0 = ref MemoryMarshal.GetReference(shared);
         ref var kept0 = ref MemoryMarshal.GetReference(kept);
         ref var adjointMonomials = ref Unsafe.Add(ref lane0, adjointMonomialOffset);
-        ref var adjointRadial = ref Unsafe.Add(ref lane0, adjointRadialOffset);
+        ref var weights = ref Unsafe.Add(ref lane0, weightsOffset);
         ref var adjointUnit = ref Unsafe.Add(ref lane0, adjointUnitOffset);
-        ref var basicMu0 = ref MemoryMarshal.GetArrayDataReference(basicMu);
-        ref var basicMonomial0 = ref MemoryMarshal.GetArrayDataReference(basicMonomial);
+        ref var byMonomialStart0 = ref MemoryMarshal.GetArrayDataReference(byMonomialStart);
+        ref var byMonomialBasic0 = ref MemoryMarshal.GetArrayDataReference(byMonomialBasic);
+        ref var byMonomialMu0 = ref MemoryMarshal.GetArrayDataReference(byMonomialMu);
+        ref var byRadialStart0 = ref MemoryMarshal.GetArrayDataReference(byRadialStart);
+        ref var byRadialBasic0 = ref MemoryMarshal.GetArrayDataReference(byRadialBasic);
+        ref var byRadialMonomial0 = ref MemoryMarshal.GetArrayDataReference(byRadialMonomial);
         ref var parent0 = ref MemoryMarshal.GetArrayDataReference(parent);
         ref var axis0 = ref MemoryMarshal.GetArrayDataReference(axis);
-        ref var adjoint0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(adjointLanes), lane);
+        for (var b = 0; b < basicCount; b++)
+        {
+            Unsafe.Add(ref weights, b) = Vector256.Create(adjointLanes[(b * Width) + lane]);
+        }
+
         var count = distances.Length;
         var blocks = Blocks(count);
         for (var block = 0; block < blocks; block++)
         {
             ref var data = ref Unsafe.Add(ref kept0, block * blockStride);
             ref var monomials = ref Unsafe.Add(ref data, monomialInBlock);
+            // Σ_b w_b·f_μ(b) per monomial and Σ_b w_b·monomial(b)·f′_μ(b) along r̂, each sum grouped so that it stays in a register.
             for (var m = 0; m < monomialCount; m++)
             {
-                Unsafe.Add(ref adjointMonomials, m) = Vector256<double>.Zero;
-            }
+                var sum = Vector256<double>.Zero;
+                for (var term = Unsafe.Add(ref byMonomialStart0, m); term < Unsafe.Add(ref byMonomialStart0, m + 1); term++)
+                {
+                    sum = Vector256.FusedMultiplyAdd(Unsafe.Add(ref weights, Unsafe.Add(ref byMonomialBasic0, term)), Unsafe.Add(ref data, Unsafe.Add(ref byMonomialMu0, term)), sum);
+                }
 
-            for (var mu = 0; mu < functionCount; mu++)
-            {
-                Unsafe.Add(ref adjointRadial, mu) = Vector256<double>.Zero;
-            }
-
-            // w_b·f_μ(b) onto monomial m(b); w_b·monomial onto f_μ(b).
-            for (var b = 0; b < basicCount; b++)
-            {
-                var w = Vector256.Create(Unsafe.Add(ref adjoint0, b * Width));
-                var mu = Unsafe.Add(ref basicMu0, b);
-                var m = Unsafe.Add(ref basicMonomial0, b);
-                ref var towardsMonomial = ref Unsafe.Add(ref adjointMonomials, m);
-                towardsMonomial = Vector256.FusedMultiplyAdd(w, Unsafe.Add(ref data, mu), towardsMonomial);
-                ref var towardsRadial = ref Unsafe.Add(ref adjointRadial, mu);
-                towardsRadial = Vector256.FusedMultiplyAdd(w, Unsafe.Add(ref monomials, m), towardsRadial);
+                Unsafe.Add(ref adjointMonomials, m) = sum;
             }
 
             var along = Vector256<double>.Zero;
             for (var mu = 0; mu < functionCount; mu++)
             {
-                along = Vector256.FusedMultiplyAdd(Unsafe.Add(ref data, slopeInBlock + mu), Unsafe.Add(ref adjointRadial, mu), along);
+                var sum = Vector256<double>.Zero;
+                for (var term = Unsafe.Add(ref byRadialStart0, mu); term < Unsafe.Add(ref byRadialStart0, mu + 1); term++)
+                {
+                    sum = Vector256.FusedMultiplyAdd(Unsafe.Add(ref weights, Unsafe.Add(ref byRadialBasic0, term)), Unsafe.Add(ref monomials, Unsafe.Add(ref byRadialMonomial0, term)), sum);
+                }
+
+                along = Vector256.FusedMultiplyAdd(Unsafe.Add(ref data, slopeInBlock + mu), sum, along);
             }
 
             adjointUnit = Vector256<double>.Zero;
