@@ -65,6 +65,10 @@ internal sealed class MtpLaneKernel
     private readonly int[] parent;
     private readonly int[] axis;
 
+    // The monomials m ≥ 1 grouped by axis[m]: [byAxisStart[a], byAxisStart[a + 1]) of byAxisMonomial.
+    private readonly int[] byAxisStart;
+    private readonly int[] byAxisMonomial;
+
     private readonly Product[] products;
     private readonly int[] mapping;
     private readonly double[] speciesCoeffs;
@@ -76,7 +80,6 @@ internal sealed class MtpLaneKernel
     // Offsets (in vectors) into the lane area every atom of a thread uses in turn, and its length.
     private readonly int adjointMonomialOffset;
     private readonly int weightsOffset;
-    private readonly int adjointUnitOffset;
     private readonly int valuesOffset;
     private readonly int slopesOffset;
     private readonly int sharedLength;
@@ -138,9 +141,9 @@ internal sealed class MtpLaneKernel
             basicMonomial[b] = FullIndex(basics[b][1], basics[b][2], basics[b][3]);
         }
 
-        (byMonomialStart, byMonomialBasic) = GroupBasics(basicMonomial, monomialCount);
+        (byMonomialStart, byMonomialBasic) = Group(basicMonomial, monomialCount);
         byMonomialMu = [.. byMonomialBasic.Select(b => basicMu[b])];
-        (byRadialStart, byRadialBasic) = GroupBasics(basicMu, functionCount);
+        (byRadialStart, byRadialBasic) = Group(basicMu, functionCount);
         byRadialMonomial = [.. byRadialBasic.Select(b => basicMonomial[b])];
 
         parent = new int[monomialCount];
@@ -153,6 +156,13 @@ internal sealed class MtpLaneKernel
                 var m = FullIndex(x, y, z);
                 (parent[m], axis[m]) = x > 0 ? (FullIndex(x - 1, y, z), 0) : y > 0 ? (FullIndex(x, y - 1, z), 1) : (FullIndex(x, y, z - 1), 2);
             }
+        }
+
+        var axisOfHigher = axis[1..];
+        (byAxisStart, byAxisMonomial) = Group(axisOfHigher, 3);
+        for (var n = 0; n < byAxisMonomial.Length; n++)
+        {
+            byAxisMonomial[n]++;
         }
 
         var times = model.AlphaIndexTimes;
@@ -173,8 +183,7 @@ internal sealed class MtpLaneKernel
 
         adjointMonomialOffset = 0;
         weightsOffset = adjointMonomialOffset + monomialCount;
-        adjointUnitOffset = weightsOffset + basicCount;
-        valuesOffset = adjointUnitOffset + 3;
+        valuesOffset = weightsOffset + basicCount;
         slopesOffset = valuesOffset + basisSize;
         sharedLength = slopesOffset + basisSize;
         slopeInBlock = functionCount;
@@ -274,8 +283,24 @@ internal sealed class MtpLaneKernel
         }
     }
 
-    // The basics b with key[b] = g for each group g, as compressed rows (start offsets, members in increasing b).
-    private static (int[] Start, int[] Members) GroupBasics(int[] key, int groups)
+    // ∂/∂û_axis of Σ_m W_m·monomial_m through the last factor of each monomial: Σ over the monomials whose last factor is
+    // û_axis of W_m·parent(m).
+    private Vector256<double> AxisAdjoint(int component, ref Vector256<double> adjointMonomials, ref Vector256<double> monomials)
+    {
+        ref var member0 = ref MemoryMarshal.GetArrayDataReference(byAxisMonomial);
+        ref var parent0 = ref MemoryMarshal.GetArrayDataReference(parent);
+        var sum = Vector256<double>.Zero;
+        for (var n = byAxisStart[component]; n < byAxisStart[component + 1]; n++)
+        {
+            var m = Unsafe.Add(ref member0, n);
+            sum = Vector256.FusedMultiplyAdd(Unsafe.Add(ref adjointMonomials, m), Unsafe.Add(ref monomials, Unsafe.Add(ref parent0, m)), sum);
+        }
+
+        return sum;
+    }
+
+    // The indices b with key[b] = g for each group g, as compressed rows (start offsets, members in increasing b).
+    private static (int[] Start, int[] Members) Group(int[] key, int groups)
     {
         var start = new int[groups + 1];
         foreach (var g in key)
@@ -491,7 +516,6 @@ internal sealed class MtpLaneKernel
         ref var kept0 = ref MemoryMarshal.GetReference(kept);
         ref var adjointMonomials = ref Unsafe.Add(ref lane0, adjointMonomialOffset);
         ref var weights = ref Unsafe.Add(ref lane0, weightsOffset);
-        ref var adjointUnit = ref Unsafe.Add(ref lane0, adjointUnitOffset);
         ref var byMonomialStart0 = ref MemoryMarshal.GetArrayDataReference(byMonomialStart);
         ref var byMonomialBasic0 = ref MemoryMarshal.GetArrayDataReference(byMonomialBasic);
         ref var byMonomialMu0 = ref MemoryMarshal.GetArrayDataReference(byMonomialMu);
@@ -535,23 +559,19 @@ internal sealed class MtpLaneKernel
                 along = Vector256.FusedMultiplyAdd(Unsafe.Add(ref data, slopeInBlock + mu), sum, along);
             }
 
-            adjointUnit = Vector256<double>.Zero;
-            Unsafe.Add(ref adjointUnit, 1) = Vector256<double>.Zero;
-            Unsafe.Add(ref adjointUnit, 2) = Vector256<double>.Zero;
+            // Down the monomial tree: once a monomial's children are done its adjoint is final, so the adjoints of û's
+            // components are summed afterwards, one axis at a time (a running sum in a register, not in memory).
             ref var unit = ref Unsafe.Add(ref data, unitInBlock);
             for (var m = monomialCount - 1; m > 0; m--)
             {
-                var a = Unsafe.Add(ref adjointMonomials, m);
-                var p = Unsafe.Add(ref parent0, m);
-                var component = Unsafe.Add(ref axis0, m);
-                ref var towardsParent = ref Unsafe.Add(ref adjointMonomials, p);
-                towardsParent = Vector256.FusedMultiplyAdd(a, Unsafe.Add(ref unit, component), towardsParent);
-                ref var towardsUnit = ref Unsafe.Add(ref adjointUnit, component);
-                towardsUnit = Vector256.FusedMultiplyAdd(a, Unsafe.Add(ref monomials, p), towardsUnit);
+                ref var towardsParent = ref Unsafe.Add(ref adjointMonomials, Unsafe.Add(ref parent0, m));
+                towardsParent = Vector256.FusedMultiplyAdd(Unsafe.Add(ref adjointMonomials, m), Unsafe.Add(ref unit, Unsafe.Add(ref axis0, m)), towardsParent);
             }
 
+            var ax = AxisAdjoint(0, ref adjointMonomials, ref monomials);
+            var ay = AxisAdjoint(1, ref adjointMonomials, ref monomials);
+            var az = AxisAdjoint(2, ref adjointMonomials, ref monomials);
             Vector256<double> ux = unit, uy = Unsafe.Add(ref unit, 1), uz = Unsafe.Add(ref unit, 2);
-            Vector256<double> ax = adjointUnit, ay = Unsafe.Add(ref adjointUnit, 1), az = Unsafe.Add(ref adjointUnit, 2);
             var inverse = Unsafe.Add(ref data, inverseInBlock);
             var radialPart = along - (((ax * ux) + (ay * uy) + (az * uz)) * inverse);
             var gx = (ax * inverse) + (radialPart * ux);
