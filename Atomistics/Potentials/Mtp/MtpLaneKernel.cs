@@ -7,15 +7,17 @@ namespace ActiveLearning.Atomistics.Potentials.Mtp;
 
 /// <summary>
 /// The energy and force pass of a <see cref="MomentTensorPotential"/>, with each atom's neighbours taken four at a time, one
-/// per lane of a <see cref="Vector256{T}"/>: the radial functions, the monomials of the unit vector and their adjoints are the
-/// same arithmetic for every neighbour, only the numbers differ.
+/// per lane of a <see cref="Vector256{T}"/> (the radial functions, the monomials of the unit vector and their adjoints are the
+/// same arithmetic for every neighbour, only the numbers differ), and the product table run for four atoms at a time (the
+/// same products for every atom, only the moments differ).
 /// </summary>
 /// <remarks>
 /// <para>
 /// Monomials: all x̂^a·ŷ^b·ẑ^c up to the table's highest rank are computed, each as its parent (one power less, the first
 /// non-zero exponent of x, y, z lowered) times one component: one multiplication per monomial. The backward pass runs the same
-/// tree in reverse (the adjoint of a monomial flows to its parent and to its component), then to the neighbour vector by
-/// ∂û/∂r = (I − û·ûᵀ)/|r|, plus the radial slopes along û.
+/// tree in reverse (the adjoint of a monomial flows to its parent and to its last factor), then to the neighbour vector by
+/// ∂û/∂r = (I − û·ûᵀ)/|r|, plus the radial slopes along û. Sums that would run through memory (per basic moment over the
+/// neighbours, per monomial over the radial functions, per component of û) are grouped so that they stay in registers.
 /// </para>
 /// <para>
 /// Radial functions: when the four lanes share the neighbour species (always with one species), only the non-zero
@@ -23,9 +25,9 @@ namespace ActiveLearning.Atomistics.Potentials.Mtp;
 /// blocks take every coefficient lane by lane. Skipping zeros changes no bit of the result.
 /// </para>
 /// <para>
-/// Compared with the scalar pass it replaces (still the form of <see cref="MomentTensorPotential.ComputeRows"/>), only the
-/// order of additions differs: the basic moments are summed per lane and then across lanes, and the monomials' gradients come
-/// from the tree rather than from a·x̂^(a−1)…; results agree to rounding (about 1e-14 relative).
+/// Compared with the scalar pass it replaced (still the form of <see cref="MomentTensorPotential.ComputeRows"/>), only the
+/// order of additions and the fusing of multiply–adds differ: results agree to rounding (about 1e-14 relative on 512-atom
+/// diamond Si; the tests require 1e-10 against that scalar pass).
 /// </para>
 /// </remarks>
 internal sealed class MtpLaneKernel
