@@ -45,6 +45,7 @@ public sealed class MtpLaneKernelTests
         // pairs are below min_dist and whose species are mixed within each block of four neighbours.
         var diamond = RandomStructures.Rattled(random, Zincblende.Repeated(Zincblende.Conventional(5.431, 14, elements[^1]), 2, 2, 2), 0.1);
         var random64 = RandomStructures.Spread(random, Cell.Orthorhombic(11, 11, 11), 64, elements, 1.6);
+        NeighbourList.Build(random64, model.MaxDist).Distances.ToArray().Min().Should().BeLessThan(model.MinDist, "the radial functions must be tested below min_dist too");
 
         foreach (var structure in new[] { diamond, random64 })
         {
