@@ -71,6 +71,29 @@ public sealed class MtpLaneKernelTests
         }
     }
 
+    [Fact]
+    public void Repeated_evaluations_allocate_nothing_per_atom()
+    {
+        var model = MtpInitialisation.WithDefaultCoefficients(MtpBasisGenerator.Generate(16, 1, 1.9, 5.0));
+        var potential = new MomentTensorPotential(model, [14]);
+        var random = new Random(8);
+        long AllocatedBySecondEvaluation(int repeats)
+        {
+            var structure = RandomStructures.Rattled(random, Zincblende.Repeated(Zincblende.Conventional(5.431, 14, 14), repeats, repeats, repeats), 0.05);
+            var evaluation = new Evaluation(threads: 1);
+            potential.Compute(structure, evaluation);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            potential.Compute(structure, evaluation);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        // 64 and 512 atoms: a constant few hundred bytes per call (the per-call delegate), nothing that grows with the atoms.
+        var small = AllocatedBySecondEvaluation(2);
+        var large = AllocatedBySecondEvaluation(4);
+        small.Should().BeLessThan(1024);
+        large.Should().Be(small);
+    }
+
     private static void AgreesWithReference(MomentTensorPotential potential, MtpModel model, Structure structure)
     {
         var evaluation = new Evaluation(threads: 1);
