@@ -18,8 +18,8 @@ namespace ActiveLearning.Atomistics.Potentials.Mtp;
 /// </para>
 /// <para>
 /// Forces and virial come from reverse-mode differentiation: ∂V_i/∂(moment) is propagated back through the product table,
-/// then to each neighbour vector, and added with <see cref="AtomAccumulator.AddBond"/>; the per-neighbour work runs four
-/// neighbours per vector (<see cref="MtpLaneKernel"/>). The potential is immutable and thread-safe; per-thread work arrays
+/// then to each neighbour vector, and added with <see cref="AtomAccumulator.AddBond"/>; this pass runs four neighbours, and
+/// the product table four atoms, per vector (<see cref="MtpLaneKernel"/>). The rows for fitting use the scalar pass. The potential is immutable and thread-safe; per-thread work arrays
 /// live in the <see cref="Evaluation"/>.
 /// </para>
 /// </remarks>
@@ -48,7 +48,7 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
     private readonly int[] basicDegree;
 
     // The distinct monomials x̂^a·ŷ^b·ẑ^c of the basic moments (several radial functions share each); basic b uses
-    // monomial basicMonomial[b]. Derivatives are taken once per monomial, not once per basic moment.
+    // monomial basicMonomial[b] (the scalar pass of the rows).
     private readonly int[] basicMonomial;
     private readonly int[] monomialX;
     private readonly int[] monomialY;

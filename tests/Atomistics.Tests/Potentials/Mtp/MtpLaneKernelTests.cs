@@ -54,6 +54,26 @@ public sealed class MtpLaneKernelTests
     }
 
     [Fact]
+    public void Aluminium_cells_with_many_images_of_few_atoms_give_the_scalar_reference_results()
+    {
+        // As samples/al-ndsc-phonons.yaml: level 16, 2.0–5.5 Å, fcc Al (42 neighbours, all images of one to four atoms).
+        var random = new Random(9);
+        var model = MtpInitialisation.WithDefaultCoefficients(MtpBasisGenerator.Generate(16, 1, 2.0, 5.5));
+        model.SpeciesCoeffs = [-3.4];
+        model.MomentCoeffs = [.. Enumerable.Range(0, model.ScalarMomentsCount).Select(_ => 1e-3 * ((2 * random.NextDouble()) - 1))];
+        var potential = new MomentTensorPotential(model, [13]);
+        var a = 4.05;
+        var twoPrimitive = Zincblende.Repeated(Crystals.FccPrimitive(13, a), 2, 1, 1);
+        var conventional = new Structure(
+            Cell.Orthorhombic(a, a, a), Pbc.All, [13, 13, 13, 13], [Vec3.Zero, new Vec3(0, a / 2, a / 2), new Vec3(a / 2, 0, a / 2), new Vec3(a / 2, a / 2, 0)]);
+
+        foreach (var structure in new[] { RandomStructures.Rattled(random, twoPrimitive, 0.05), RandomStructures.Rattled(random, conventional, 0.05) })
+        {
+            AgreesWithReference(potential, model, structure);
+        }
+    }
+
+    [Fact]
     public void Small_tables_and_sparse_sites_give_the_scalar_reference_results()
     {
         var random = new Random(7);
