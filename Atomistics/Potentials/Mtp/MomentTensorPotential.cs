@@ -18,8 +18,9 @@ namespace ActiveLearning.Atomistics.Potentials.Mtp;
 /// </para>
 /// <para>
 /// Forces and virial come from reverse-mode differentiation: ∂V_i/∂(moment) is propagated back through the product table,
-/// then to each neighbour vector, and added with <see cref="AtomAccumulator.AddBond"/>. The potential is immutable and
-/// thread-safe; per-thread work arrays live in the <see cref="Evaluation"/>.
+/// then to each neighbour vector, and added with <see cref="AtomAccumulator.AddBond"/>; this pass runs four neighbours, and
+/// the product table four atoms, per vector (<see cref="MtpLaneKernel"/>). The rows for fitting use the scalar pass. The potential is immutable and thread-safe; per-thread work arrays
+/// live in the <see cref="Evaluation"/>.
 /// </para>
 /// </remarks>
 public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
@@ -47,12 +48,11 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
     private readonly int[] basicDegree;
 
     // The distinct monomials x̂^a·ŷ^b·ẑ^c of the basic moments (several radial functions share each); basic b uses
-    // monomial basicMonomial[b]. Derivatives are taken once per monomial, not once per basic moment.
+    // monomial basicMonomial[b] (the scalar pass of the rows).
     private readonly int[] basicMonomial;
     private readonly int[] monomialX;
     private readonly int[] monomialY;
     private readonly int[] monomialZ;
-    private readonly int[] monomialDegree;
 
     // Product t: moment timesTarget[t] += timesMultiplicity[t]·moment timesFirst[t]·moment timesSecond[t].
     private readonly int[] timesFirst;
@@ -64,6 +64,7 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
     private readonly double[] speciesCoeffs;
     private readonly double[] momentCoeffs;
     private readonly double[] parameters;
+    private readonly MtpLaneKernel kernel;
 
     /// <summary>Creates the potential from a trained model.</summary>
     /// <param name="model">The model (copied; later changes to it do not affect the potential).</param>
@@ -134,10 +135,9 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
         monomialX = new int[monomialOf.Count];
         monomialY = new int[monomialOf.Count];
         monomialZ = new int[monomialOf.Count];
-        monomialDegree = new int[monomialOf.Count];
         foreach (var ((x, y, z), index) in monomialOf)
         {
-            (monomialX[index], monomialY[index], monomialZ[index], monomialDegree[index]) = (x, y, z, x + y + z);
+            (monomialX[index], monomialY[index], monomialZ[index]) = (x, y, z);
         }
 
         // Powers are stored from index 1 with a zero at index 0, so that a·u^(a−1) needs no branch when a = 0.
@@ -171,6 +171,7 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
         speciesCoeffs = (double[])model.SpeciesCoeffs!.Clone();
         momentCoeffs = (double[])model.MomentCoeffs!.Clone();
         parameters = [.. speciesCoeffs, .. momentCoeffs];
+        kernel = new MtpLaneKernel(this.model);
         Name = name ?? $"mtp({SpeciesIndex.Describe()})";
     }
 
@@ -216,59 +217,13 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
     {
         var types = evaluation.MapTypes(SpeciesIndex, structure);
         var capacity = NeighbourCapacity(neighbours, evaluation);
-        var perThread = WorkLength(capacity);
+        var perThread = kernel.WorkLength(capacity);
         var work = evaluation.Scratch(WorkKey, evaluation.Threads * perThread);
         var claimed = 0;
         evaluation.Accumulate((first, end, accumulator) =>
         {
             var slot = Interlocked.Increment(ref claimed) - 1;
-            var own = work.AsSpan(slot * perThread, perThread);
-            var moments = own[..momentCount];
-            var adjoint = own.Slice(momentCount, momentCount);
-            var radial = own.Slice(2 * momentCount, capacity * functionCount);
-            var radialSlope = own.Slice((2 * momentCount) + (capacity * functionCount), capacity * functionCount);
-            var powers = own.Slice((2 * momentCount) + (2 * capacity * functionCount), 3 * capacity * powerStride);
-            var chebyshev = own.Slice((2 * momentCount) + (2 * capacity * functionCount) + (3 * capacity * powerStride), 2 * basisSize);
-            var monomials = own.Slice(own.Length - (3 * monomialX.Length), 3 * monomialX.Length);
-            var offsets = neighbours.Offsets;
-            var indices = neighbours.Neighbours;
-            var vectors = neighbours.Vectors;
-            var distances = neighbours.Distances;
-            for (var i = first; i < end; i++)
-            {
-                var start = offsets[i];
-                var count = offsets[i + 1] - start;
-                var type = types[i];
-                var site = SiteMoments(
-                    type, indices.Slice(start, count), vectors.Slice(start, count), distances.Slice(start, count), types,
-                    moments, radial, radialSlope, powers, chebyshev, monomials[..monomialX.Length]);
-                accumulator.AddEnergy(i, site);
-
-                adjoint.Clear();
-                for (var alpha = 0; alpha < mapping.Length; alpha++)
-                {
-                    adjoint[mapping[alpha]] += momentCoeffs[alpha];
-                }
-
-                for (var t = timesTarget.Length - 1; t >= 0; t--)
-                {
-                    var weight = timesMultiplicity[t] * adjoint[timesTarget[t]];
-                    adjoint[timesFirst[t]] += weight * moments[timesSecond[t]];
-                    adjoint[timesSecond[t]] += weight * moments[timesFirst[t]];
-                }
-
-                for (var q = 0; q < count; q++)
-                {
-                    var r = distances[start + q];
-                    if (r >= maxDist)
-                    {
-                        continue;
-                    }
-
-                    var gradient = BasicGradient(q, r, vectors[start + q], adjoint, radial, radialSlope, powers, monomials[monomialX.Length..]);
-                    accumulator.AddBond(i, indices[start + q], vectors[start + q], gradient);
-                }
-            }
+            kernel.Evaluate(first, end, neighbours, types, capacity, work.AsSpan(slot * perThread, perThread), accumulator);
         });
     }
 
@@ -398,9 +353,6 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
         return (int)remembered[0];
     }
 
-    private int WorkLength(int capacity) =>
-        (2 * momentCount) + (2 * capacity * functionCount) + (3 * capacity * powerStride) + (2 * basisSize) + (3 * monomialX.Length);
-
     /// <summary>
     /// Computes all moments of one site into <paramref name="moments"/> (basic sums, then the products in table order), and
     /// leaves per neighbour the radial values and slopes and the powers of the unit vector for the derivatives.
@@ -506,54 +458,6 @@ public sealed class MomentTensorPotential : NeighbourPotential, ILinearPotential
         }
 
         return energy;
-    }
-
-    // ∂/∂r of Σ_b w_b·f_μ(r)·û_x^a·û_y^b·û_z^c for one neighbour (index q, vector v, distance r), with w = ∂V/∂(basic moments).
-    // With u = r/|r|: ∂u_x/∂r = (e_x − u_x·u)/|r|, so the monomial T's gradient is (a·T/u_x·e_x + … − n·T·u)/|r|. The weights
-    // Σ w_b·f_μ and Σ w_b·f′_μ are first gathered per monomial.
-    private Vec3 BasicGradient(
-        int q,
-        double r,
-        Vec3 v,
-        ReadOnlySpan<double> adjoint,
-        ReadOnlySpan<double> radial,
-        ReadOnlySpan<double> radialSlope,
-        ReadOnlySpan<double> powers,
-        Span<double> gathered)
-    {
-        var f = radial.Slice(q * functionCount, functionCount);
-        var df = radialSlope.Slice(q * functionCount, functionCount);
-        var px = powers.Slice(3 * q * powerStride, powerStride);
-        var py = powers.Slice(((3 * q) + 1) * powerStride, powerStride);
-        var pz = powers.Slice(((3 * q) + 2) * powerStride, powerStride);
-        var monomialCount = monomialX.Length;
-        var weighted = gathered[..monomialCount];
-        var weightedSlope = gathered.Slice(monomialCount, monomialCount);
-        weighted.Clear();
-        weightedSlope.Clear();
-        for (var b = 0; b < basicMu.Length; b++)
-        {
-            var w = adjoint[b];
-            var m = basicMonomial[b];
-            weighted[m] += w * f[basicMu[b]];
-            weightedSlope[m] += w * df[basicMu[b]];
-        }
-
-        var inverse = 1 / r;
-        double along = 0, gx = 0, gy = 0, gz = 0;
-        for (var m = 0; m < monomialCount; m++)
-        {
-            int a = monomialX[m] + 1, c = monomialY[m] + 1, d = monomialZ[m] + 1;
-            var monomial = px[a] * py[c] * pz[d];
-            along += monomial * (weightedSlope[m] - (monomialDegree[m] * weighted[m] * inverse));
-            var scaled = weighted[m] * inverse;
-            gx += scaled * monomialX[m] * px[a - 1] * py[c] * pz[d];
-            gy += scaled * monomialY[m] * px[a] * py[c - 1] * pz[d];
-            gz += scaled * monomialZ[m] * px[a] * py[c] * pz[d - 1];
-        }
-
-        var u = v * inverse;
-        return new Vec3((along * u.X) + gx, (along * u.Y) + gy, (along * u.Z) + gz);
     }
 
     // Forward-mode derivatives of all moments with respect to each neighbour vector component: row = moment, column = 3q + axis.
