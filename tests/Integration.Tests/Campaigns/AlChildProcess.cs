@@ -11,13 +11,17 @@ internal static class AlChildProcess
 
     public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        // Through env(1), which execs dotnet in the same process: a shell without job control starts its background jobs
+        // with SIGINT ignored and that is inherited, so a test run that way would otherwise send its Ctrl-C into nothing.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
         start.ArgumentList.Add(AlDll);
         foreach (var arg in args)
         {
