@@ -25,8 +25,8 @@ internal static class CampaignRunCommands
 
             A new work directory (the campaign's workdir) is created; an existing one is continued from where it stopped,
             and nothing finished is computed again. If the campaign file was edited since the work directory was made, the
-            differences are listed and nothing runs unless --accept-changes is given. Ctrl-C stops cleanly (state saved,
-            exit 130); a second Ctrl-C aborts at once; both continue with al resume WORKDIR. Batch jobs already submitted
+            differences are listed and nothing runs unless --accept-changes is given. Ctrl-C or SIGTERM (kill, SLURM at a
+            time limit) stops cleanly (state saved, exit 130); a second one aborts at once; both continue with al resume WORKDIR. Batch jobs already submitted
             to a cluster keep running and are picked up again (never submitted twice). Values may come from the
             environment: ${NAME}, ${NAME:-default}, $$ for a literal $.
             Exit codes: 0 finished, 1 a step failed (see al status), 2 bad input, 130 stopped.

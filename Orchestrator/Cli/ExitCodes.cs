@@ -12,6 +12,6 @@ public static class ExitCodes
     /// <summary>Bad input: malformed file, unknown option, invalid value.</summary>
     public const int BadInput = 2;
 
-    /// <summary>Stopped by the user (Ctrl-C), as shells report SIGINT; nothing partial is left.</summary>
+    /// <summary>Stopped on request (Ctrl-C, or SIGTERM for a campaign run), as shells report SIGINT; nothing partial is left.</summary>
     public const int Cancelled = 130;
 }
