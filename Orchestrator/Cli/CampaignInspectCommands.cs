@@ -46,7 +46,7 @@ internal static class CampaignInspectCommands
             var text = new StringBuilder();
             text.AppendLine(CultureInfo.InvariantCulture, $"Campaign {report.Campaign} ({report.Workdir})");
             text.AppendLine(CultureInfo.InvariantCulture, $"  state       {report.State}{(report.Active ? " (an al process is working on it)" : string.Empty)}{(report.StopReason is null ? string.Empty : $": {report.StopReason}")}");
-            text.AppendLine(CultureInfo.InvariantCulture, $"  iteration   {report.Iteration} ({report.IterationsFinished} finished)");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  iteration   {report.Iteration}{(report.FinalSteps ? " (the final steps)" : string.Empty)} ({report.IterationsFinished} finished)");
             if (report.Step is { } step)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  step        {step.Step} ({step.Keyword}) in iteration {step.Iteration}: {step.State}, attempt {step.Attempt}, heartbeat {step.Heartbeat}{HeartbeatAge(step, report.Workdir)}");

@@ -69,6 +69,9 @@ public sealed record StatusReport(
     /// <summary>The tasks counted by <see cref="JobsInFlight"/>, oldest first, from the jobs table.</summary>
     public IReadOnlyList<JobRow> Jobs { get; init; } = [];
 
+    /// <summary>Whether <see cref="Iteration"/> runs (or ran) the campaign's <c>final</c> steps, after the loop.</summary>
+    public bool FinalSteps { get; init; }
+
     /// <summary>JSON options of the report (snake_case).</summary>
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -99,6 +102,7 @@ public sealed record StatusReport(
             store.ReportValidations() is { Count: > 0 } validations ? Status(validations[^1]) : null)
         {
             Jobs = store.JobsInFlight(),
+            FinalSteps = iterations.Count > 0 && iterations[^1].IsFinal,
         };
     }
 

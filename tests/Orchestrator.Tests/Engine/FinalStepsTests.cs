@@ -49,6 +49,8 @@ public sealed class FinalStepsTests : IDisposable
         using var statusJson = JsonDocument.Parse(status.StandardOutput);
         statusJson.RootElement.GetProperty("state").GetString().Should().Be("finished");
         statusJson.RootElement.GetProperty("stop_reason").GetString().Should().Be("max_iterations 2 reached");
+        statusJson.RootElement.GetProperty("final_steps").GetBoolean().Should().BeTrue();
+        (await AlRunner.Run("status", SmallCampaign.Workdir(folder.Path))).StandardOutput.Should().Contain("iteration   3 (the final steps) (4 finished)");
 
         var report = await AlRunner.Run("report", SmallCampaign.Workdir(folder.Path));
         report.ExitCode.Should().Be(0, report.StandardError);
