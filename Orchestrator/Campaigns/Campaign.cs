@@ -419,6 +419,14 @@ public sealed record ValidateStep(double Fraction = 0.1) : CampaignStep
     /// <remarks>Left out of the definition JSON when absent, so campaigns without it keep their hashes.</remarks>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public PhononValidationSpec? Phonons { get; init; }
+
+    /// <summary>
+    /// Share (0–0.5] of the structures the loop adds that join the validation set instead of the training set: every K-th
+    /// in order of addition, K = round(1 / share); default none (null), so the validation set is the initial slice only.
+    /// Left out of the definition JSON when absent.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? LoopFraction { get; init; }
 }
 
 /// <summary>

@@ -599,7 +599,7 @@ public static partial class CampaignParser
 
         private ValidateStep? ReadValidate(YamlNode node, string what)
         {
-            if (Open(node, what, "fraction", "survival", "phonons") is not { } map)
+            if (Open(node, what, "fraction", "loop_fraction", "survival", "phonons") is not { } map)
             {
                 return null;
             }
@@ -607,6 +607,7 @@ public static partial class CampaignParser
             var fraction = map.Optional("fraction", n => Double(n, what + ".fraction", 0, 1, lowExclusive: true, highExclusive: true)) ?? 0.1;
             return new ValidateStep(fraction)
             {
+                LoopFraction = map.Optional("loop_fraction", n => Double(n, what + ".loop_fraction", 0, 0.5, lowExclusive: true)),
                 Survival = map.Optional("survival", n => ReadSurvival(n, what + ".survival")),
                 Phonons = map.Optional("phonons", n => ReadPhonons(n, what + ".phonons")),
             };

@@ -360,19 +360,35 @@ public sealed partial class CampaignEngine
     private (ILinearPotential Potential, string FullPath, string Hash) CurrentModelOrThrow(CampaignStep step) =>
         CurrentModel() ?? throw new InvalidOperationException($"the {step.Keyword} step needs a model: put a fit step in initial (or before it in the loop)");
 
-    // The validation set is fixed once the initial steps have labelled: the held-out fraction of iteration 0's labelled
-    // structures, taken in order of content hash so that the choice depends on nothing but the structures themselves.
+    // The initial part of the validation set is fixed once the initial steps have labelled: the held-out fraction of
+    // iteration 0's labelled structures, taken in order of content hash so that the choice depends on nothing but the
+    // structures themselves. With loop_fraction every K-th structure the loop adds (by its id, the order of addition)
+    // joins it, so the set also holds the kind of structure exploration finds; the choice never changes once made.
     private List<StoredStructure>? validationStructures;
 
     private IReadOnlyList<StoredStructure> ValidationStructures()
+    {
+        var initial = InitialValidationStructures();
+        if (ValidationSettings()?.LoopFraction is not { } loopFraction)
+        {
+            return initial;
+        }
+
+        var every = Math.Max(2, (int)Math.Round(1 / loopFraction));
+        return [.. initial, .. store.LabelledDataset(int.MaxValue).Structures.Where(s => s.Iteration >= 1 && s.Id % every == 0)];
+    }
+
+    // A campaign validating only in its final steps still holds its validation set out of every fit from the start.
+    private ValidateStep? ValidationSettings() => campaign.Loop.Steps.Concat(campaign.Final).OfType<ValidateStep>().FirstOrDefault();
+
+    private List<StoredStructure> InitialValidationStructures()
     {
         if (validationStructures is not null)
         {
             return validationStructures;
         }
 
-        // A campaign validating only in its final steps still holds its validation set out of every fit from the start.
-        var fraction = campaign.Loop.Steps.Concat(campaign.Final).OfType<ValidateStep>().Select(v => v.Fraction).FirstOrDefault();
+        var fraction = ValidationSettings()?.Fraction ?? 0;
         var initial = store.LabelledDataset(0).Structures;
         var initialLabelled = store.Iterations().Any(i => i.Number == 0 && i.State == "finished")
             || campaign.Initial.Length == 0;
