@@ -9,32 +9,8 @@ internal static class AlChildProcess
 {
     private static string AlDll => Path.ChangeExtension(typeof(AlCli).Assembly.Location, ".dll");
 
-    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        // Through env(1), which execs dotnet in the same process: a shell without job control starts its background jobs
-        // with SIGINT ignored and that is inherited, so a test run that way would otherwise send its Ctrl-C into nothing.
-        var start = new ProcessStartInfo("env")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        start.ArgumentList.Add("--default-signal=INT");
-        start.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
-        start.ArgumentList.Add(AlDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("Could not start al.");
-    }
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        DotnetChild.Start(AlDll, workingDirectory, environment, args);
 
     /// <summary>Runs al to completion (at most <paramref name="limit"/>) and returns its exit code and both streams.</summary>
     public static async Task<ProcessResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan limit, params string[] args)

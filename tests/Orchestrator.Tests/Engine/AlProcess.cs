@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActiveLearning.Orchestrator.Cli;
+using ActiveLearning.TestSupport;
 
 namespace ActiveLearning.Orchestrator.Tests.Engine;
 
@@ -8,28 +9,7 @@ internal static class AlProcess
 {
     private static string AlDll => Path.ChangeExtension(typeof(AlCli).Assembly.Location, ".dll");
 
-    public static Process Start(string workingDirectory, params string[] args)
-    {
-        // Through env(1), which execs dotnet in the same process: a shell without job control starts its background jobs
-        // with SIGINT ignored and that is inherited, so a test run that way would otherwise send its Ctrl-C into nothing.
-        var start = new ProcessStartInfo("env")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        start.ArgumentList.Add("--default-signal=INT");
-        start.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
-        start.ArgumentList.Add(AlDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start al.");
-        return process;
-    }
+    public static Process Start(string workingDirectory, params string[] args) => DotnetChild.Start(AlDll, workingDirectory, null, args);
 
     /// <summary>Runs al to completion and returns its exit code and both streams.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string workingDirectory, params string[] args)
