@@ -305,7 +305,8 @@ public sealed partial class CampaignEngine
                 log.Information("Iteration {Iteration}: {Step}: {Labelled} labelled, {Failed} failed", iteration, context.StepName, labelled, failed);
                 break;
             case FitStep fitStep:
-                var validation = Validation();
+                var heldOut = ValidationStructures();
+                var validation = Validation(heldOut);
                 // The validation set is a slice of the initial structures, random cells included, whose energies per atom
                 // swing with every refit while the forces improve: the guard judges by forces, which MD depends on.
                 var guard = validation is null || iteration == 0 || !fitStep.Guard ? null : new FitGuardSettings(validation, CurrentModel() is { } current
@@ -315,7 +316,7 @@ public sealed partial class CampaignEngine
                 // linear fit alone always starts from the template's radial functions.
                 var start = refineSteps > 0 && CurrentModel() is { } inUse && StudentModel.Of(inUse.Potential) == StudentModels.KindOf(campaign.Model)
                     ? inUse.Potential : InitialModel();
-                FitActivity.Run(context, start, FitOptions(), cancellationToken, ValidationHashes(), guard, refineSteps);
+                FitActivity.Run(context, start, FitOptions(), cancellationToken, HashesOf(heldOut), guard, refineSteps);
                 break;
             case ExploreStep explore:
                 {
@@ -366,7 +367,8 @@ public sealed partial class CampaignEngine
     // joins it, so the set also holds the kind of structure exploration finds; the choice never changes once made.
     private List<StoredStructure>? validationStructures;
 
-    private IReadOnlyList<StoredStructure> ValidationStructures()
+    // labelled: the whole labelled data set when the caller has read it already (each read decodes every structure).
+    private IReadOnlyList<StoredStructure> ValidationStructures(IReadOnlyList<StoredStructure>? labelled = null)
     {
         var initial = InitialValidationStructures();
         if (ValidationSettings()?.LoopFraction is not { } loopFraction)
@@ -375,7 +377,7 @@ public sealed partial class CampaignEngine
         }
 
         var every = Math.Max(2, (int)Math.Round(1 / loopFraction));
-        return [.. initial, .. store.LabelledDataset(int.MaxValue).Structures.Where(s => s.Iteration >= 1 && s.Id % every == 0)];
+        return [.. initial, .. (labelled ?? store.LabelledDataset(int.MaxValue).Structures).Where(s => s.Iteration >= 1 && s.Id % every == 0)];
     }
 
     // A campaign validating only in its final steps still holds its validation set out of every fit from the start.
@@ -402,18 +404,20 @@ public sealed partial class CampaignEngine
         return chosen;
     }
 
-    private HashSet<string> ValidationHashes() => ValidationStructures().Select(s => s.Hash).ToHashSet(StringComparer.Ordinal);
+    private static HashSet<string> HashesOf(IReadOnlyList<StoredStructure> structures) => structures.Select(s => s.Hash).ToHashSet(StringComparer.Ordinal);
 
-    private ValidationSet? Validation()
-    {
-        var structures = ValidationStructures();
-        return structures.Count == 0 ? null : new ValidationSet(structures.Select(s => s.Structure));
-    }
+    private HashSet<string> ValidationHashes() => HashesOf(ValidationStructures());
+
+    private static ValidationSet? Validation(IReadOnlyList<StoredStructure> structures) =>
+        structures.Count == 0 ? null : new ValidationSet(structures.Select(s => s.Structure));
+
+    private ValidationSet? Validation() => Validation(ValidationStructures());
 
     private List<Structure> TrainingSet()
     {
-        var excluded = ValidationHashes();
-        return [.. store.LabelledDataset(int.MaxValue).Structures.Where(s => !excluded.Contains(s.Hash)).Select(s => s.Structure)];
+        var labelled = store.LabelledDataset(int.MaxValue).Structures;
+        var excluded = HashesOf(ValidationStructures(labelled));
+        return [.. labelled.Where(s => !excluded.Contains(s.Hash)).Select(s => s.Structure)];
     }
 
     private static ExplorationOptions ExplorationOptions(ExploreStep explore, int seed) => CampaignExploration.WithSchedules(explore, new()
