@@ -60,16 +60,16 @@ internal static partial class SampleAcceptance
 
     private static string Sic(string workdir, string structures)
     {
-        var model = new MomentTensorPotential(MtpFile.Read(LastModel(workdir)), [14, 6]);
+        var model = new MomentTensorPotential(MtpFile.Read(CampaignModels.Last(workdir)), [14, 6]);
         var teacher = PotentialLibrary.Load("SiC.tersoff", [14, 6]);
         var crystal = StructureFiles.ReadAll(Path.Combine(structures, "sic-64.vasp"))[0];
         var frames = TeacherDataset.Frames(teacher, crystal, 60, 300, 1500, temperatures: 6, seed: 7001);
-        return HeldOut(model, frames, LastModel(workdir));
+        return HeldOut(model, frames, CampaignModels.Last(workdir));
     }
 
     private static string Al(string workdir, string structures)
     {
-        var model = new MomentTensorPotential(MtpFile.Read(LastModel(workdir)), [13]);
+        var model = new MomentTensorPotential(MtpFile.Read(CampaignModels.Last(workdir)), [13]);
         var teacher = PotentialLibrary.Load("Al_zhou.eam.alloy", [13]);
         var primitive = StructureFiles.ReadAll(Path.Combine(structures, "al-fcc.vasp"))[0];
         var phonons = PhononReference.Create(teacher, primitive, 4, 0.01, [], CancellationToken.None).Compare(model, CancellationToken.None);
@@ -77,7 +77,7 @@ internal static partial class SampleAcceptance
         var cubic = Crystals.FccCubic(13, a, 2);
         var frames = TeacherDataset.Frames(teacher, cubic, 60, 150, 600, temperatures: 4, seed: 7001);
         var worst = phonons.Points.Select(p => (p, error: p.ModelTHz.Zip(p.TeacherTHz, (m, t) => Math.Abs(m - t)).Max())).MaxBy(x => x.error);
-        return HeldOut(model, frames, LastModel(workdir)) + "\n" + string.Create(Inv,
+        return HeldOut(model, frames, CampaignModels.Last(workdir)) + "\n" + string.Create(Inv,
             $"phonons of the final model against the teacher (4×4×4 supercell, 0.01 Å): {phonons}; worst at q = ({worst.p.Q[0]:0.###}, {worst.p.Q[1]:0.###}, {worst.p.Q[2]:0.###}): model {string.Join(", ", worst.p.ModelTHz.Select(f => f.ToString("F3", Inv)))} THz, teacher {string.Join(", ", worst.p.TeacherTHz.Select(f => f.ToString("F3", Inv)))} THz");
     }
 
@@ -88,9 +88,6 @@ internal static partial class SampleAcceptance
         return string.Create(Inv,
             $"final model {path}: held-out force RMSE {errors.ForceRmseEVPerAngstrom:F4} eV/Å (teacher's RMS force component {scale:F3} eV/Å), energy RMSE {errors.EnergyRmseMeVPerAtom:F2} meV/atom on {frames.Count} MD frames");
     }
-
-    private static string LastModel(string workdir) =>
-        Directory.EnumerateFiles(Path.Combine(workdir, "iterations"), "model.mtp", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Last();
 
     private static string RepositoryRoot()
     {

@@ -61,8 +61,7 @@ internal static partial class SiEmbeddedAcceptance
     public static async Task<AcceptanceResult> CheckAsync(string workdir, int survivalRuns, int survivalSteps, CancellationToken cancellationToken)
     {
         // The last iteration's model of either student kind (the same campaign with model: { kind: snap } checks alike).
-        var modelPath = Directory.EnumerateFiles(Path.Combine(workdir, "iterations"), "model.*", SearchOption.AllDirectories)
-            .Where(p => Path.GetFileName(p) is "model.mtp" or "model.snapcoeff").Order(StringComparer.Ordinal).Last();
+        var modelPath = CampaignModels.Last(workdir);
         var datasetPath = Path.Combine(Path.GetDirectoryName(modelPath)!, "dataset.extxyz");
         var model = StudentModel.OfFile(modelPath).Load(modelPath, [14]);
         var training = StructureFiles.ReadAll(datasetPath);

@@ -56,7 +56,7 @@ internal static class SiIndirectAcceptance
             }
         }
 
-        var modelPath = Directory.EnumerateFiles(Path.Combine(workdir, "iterations"), "model.mtp", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Last();
+        var modelPath = CampaignModels.Last(workdir);
         var student = new MomentTensorPotential(MtpFile.Read(modelPath), [14]);
         var clockHeldOut = Stopwatch.StartNew();
         // An optional second argument caches the held-out frames in an extended XYZ file (read when it exists), so that
